@@ -1,0 +1,1 @@
+"""microdrama: platform for the micro-short drama industry."""
