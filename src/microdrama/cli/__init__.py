@@ -1,1 +1,18 @@
-"""cli domain."""
+"""The `microdrama` command line: one Typer sub-app per domain; commands only call services."""
+
+from __future__ import annotations
+
+import typer
+
+from microdrama.cli import db, demo, imports, serve
+
+app = typer.Typer(
+    name="microdrama",
+    help="microdrama: catalogue, Star Index, reports and script studio for micro-short dramas.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(demo.app, name="demo")
+app.command("import")(imports.import_command)
+app.command("serve")(serve.serve)

@@ -1,0 +1,61 @@
+"""JSON API of the catalogue under /api/v1."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from microdrama.catalog import service
+from microdrama.catalog.schemas import DailyMetricRead, Facet, WorkPage, WorkRead
+from microdrama.web.deps import SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["catalogue"])
+
+
+@router.get("/works", response_model=WorkPage)
+def list_works(
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=200, description="Title, English title or id")] = None,
+    genre: Annotated[str | None, Query(max_length=40)] = None,
+    platform: Annotated[str | None, Query(max_length=64)] = None,
+    city: Annotated[str | None, Query(max_length=64)] = None,
+    company: Annotated[str | None, Query(max_length=128, description="Name or credit code")] = None,
+    model: Annotated[str | None, Query(pattern="^(IAP|IAA|hybrid)$")] = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    sort: Annotated[service.SortKey, Query()] = "plays",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> WorkPage:
+    """Search the catalogue; filters combine with AND."""
+    where = service.WorkFilter(q=q, genre=genre, platform=platform, city=city, company=company,
+                               model=model, year=year)
+    return service.search_works(session, where=where, sort=sort, page=page, page_size=page_size)
+
+
+@router.get("/works/{work_id}", response_model=WorkRead)
+def read_work(session: SessionDep, work_id: str) -> WorkRead:
+    """One work with its companies, credits, ratings and totals."""
+    return service.get_work(session, work_id=work_id)
+
+
+@router.get("/works/{work_id}/metrics", response_model=list[DailyMetricRead])
+def read_work_metrics(
+    session: SessionDep,
+    settings: SettingsDep,
+    work_id: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[DailyMetricRead]:
+    """The work's daily metrics per platform; money as exact yuan strings."""
+    service.get_work(session, work_id=work_id)
+    frame = service.daily_metrics(lake_root=settings.resolved_lake_uri, work_id=work_id,
+                                  start=start, end=end)
+    return service.daily_metric_rows(frame)
+
+
+@router.get("/facets", response_model=dict[str, list[Facet]])
+def read_facets(session: SessionDep) -> dict[str, list[Facet]]:
+    """The values each catalogue filter offers, with counts."""
+    return service.facets(session)

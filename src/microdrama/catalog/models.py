@@ -1,0 +1,185 @@
+"""Catalogue of the micro-short drama industry: works, companies, platforms, people, ratings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from microdrama.db.base import Base, Timestamped
+
+
+class City(Base):
+    """A city of production, created on first sight in a works file."""
+
+    __tablename__ = "cities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name_en: Mapped[str | None] = mapped_column(String(64))
+
+
+class Platform(Base):
+    """A distribution platform: an app, a mini-program or an overseas app."""
+
+    __tablename__ = "platforms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    name_en: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str | None] = mapped_column(String(16))
+
+
+class Company(Base):
+    """A producer, publisher or distributor, identified by name and credit code."""
+
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"))
+
+    city: Mapped[City | None] = relationship()
+
+
+class Work(Timestamped, Base):
+    """A micro-short drama series."""
+
+    __tablename__ = "works"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200), index=True)
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    episodes: Mapped[int | None] = mapped_column(Integer)
+    episode_minutes: Mapped[float | None] = mapped_column(Float)
+    release_date: Mapped[date | None] = mapped_column(Date, index=True)
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id"), index=True)
+    model: Mapped[str | None] = mapped_column(String(8), index=True)
+    paywall_episode: Mapped[int | None] = mapped_column(Integer)
+    # Money is exact: integer fen (1 yuan = 100 fen).
+    price_per_episode_fen: Mapped[int | None] = mapped_column(Integer)
+    filing_no: Mapped[str | None] = mapped_column(String(80))
+    investment_tier: Mapped[str | None] = mapped_column(String(16))
+    languages: Mapped[str | None] = mapped_column(String(64))
+
+    city: Mapped[City | None] = relationship()
+    genres: Mapped[list[WorkGenre]] = relationship(
+        cascade="all, delete-orphan", order_by="WorkGenre.position"
+    )
+    platforms: Mapped[list[WorkPlatform]] = relationship(
+        cascade="all, delete-orphan", order_by="WorkPlatform.position"
+    )
+    companies: Mapped[list[WorkCompany]] = relationship(cascade="all, delete-orphan")
+    credits: Mapped[list[Credit]] = relationship(
+        cascade="all, delete-orphan", order_by="Credit.position"
+    )
+    ratings: Mapped[list[AudienceRating]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def price_per_episode_yuan(self) -> str | None:
+        """The episode price as exact yuan text, e.g. '0.90'."""
+        if self.price_per_episode_fen is None:
+            return None
+        return f"{self.price_per_episode_fen // 100}.{self.price_per_episode_fen % 100:02d}"
+
+
+class WorkGenre(Base):
+    """A genre of a work, by its key in the controlled vocabulary."""
+
+    __tablename__ = "work_genres"
+
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
+    genre: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorkPlatform(Base):
+    """A platform a work is released on."""
+
+    __tablename__ = "work_platforms"
+
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    platform: Mapped[Platform] = relationship()
+
+
+class WorkCompany(Base):
+    """A company's role on a work: producer, publisher or distributor."""
+
+    __tablename__ = "work_companies"
+
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+    company: Mapped[Company] = relationship()
+
+
+class Episode(Base):
+    """One episode of a work."""
+
+    __tablename__ = "episodes"
+    __table_args__ = (UniqueConstraint("work_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(200))
+    seconds: Mapped[int | None] = mapped_column(Integer)
+    is_paid: Mapped[bool | None] = mapped_column()
+
+
+class Person(Base):
+    """A director, screenwriter or actor."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Credit(Base):
+    """A person's role on a work."""
+
+    __tablename__ = "credits"
+
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    person: Mapped[Person] = relationship()
+
+
+class AudienceRating(Timestamped, Base):
+    """The audience rating of a work on a platform."""
+
+    __tablename__ = "audience_ratings"
+
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    votes: Mapped[int] = mapped_column(Integer)
+
+    platform: Mapped[Platform] = relationship()
+
+
+class WorkStats(Base):
+    """Totals of a work's daily metrics, derived from the lake at a recorded table version."""
+
+    __tablename__ = "work_stats"
+
+    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
+    plays: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    viewers: Mapped[int | None] = mapped_column(BigInteger)
+    recharge_fen: Mapped[int | None] = mapped_column(BigInteger)
+    ad_revenue_fen: Mapped[int | None] = mapped_column(BigInteger)
+    first_date: Mapped[date | None] = mapped_column(Date)
+    last_date: Mapped[date | None] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer, default=0)
+    lake_version: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,102 @@
+"""Catalogue pages: a searchable, filterable list of works and a page per work."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, StreamingResponse
+
+from microdrama.catalog import service
+from microdrama.catalog.charts import daily_metrics_chart
+from microdrama.catalog.schemas import DailyMetricRead
+from microdrama.catalog.vocab import INVESTMENT_TIERS, MODELS, term_by_key
+from microdrama.errors import NotFoundError
+from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
+from microdrama.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+RECENT_DAYS_SHOWN = 60
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+@router.get("/works", response_class=HTMLResponse)
+def works_page(
+    request: Request,
+    session: SessionDep,
+    t: TranslatorDep,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    genre: Annotated[str | None, Query(max_length=40)] = None,
+    platform: Annotated[str | None, Query(max_length=64)] = None,
+    city: Annotated[str | None, Query(max_length=64)] = None,
+    model: Annotated[str | None, Query(max_length=8)] = None,
+    year: Annotated[str | None, Query(max_length=4)] = None,
+    sort: Annotated[str, Query(max_length=20)] = "plays",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    """The catalogue; an HTMX request gets only the results table."""
+    sort_key = sort if sort in ("plays", "release_date", "title", "recharge") else "plays"
+    where = service.WorkFilter(
+        q=_blank_to_none(q), genre=_blank_to_none(genre), platform=_blank_to_none(platform),
+        city=_blank_to_none(city),
+        model=model if model in ("IAP", "IAA", "hybrid") else None,
+        year=int(year) if year and year.isdigit() else None,
+    )
+    results = service.search_works(session, where=where, sort=sort_key,  # type: ignore[arg-type]
+                                   page=page, page_size=50)
+    template = "catalog/_results.html" if request.headers.get("hx-request") else "catalog/works.html"
+    return render(request, t, template, results=results, where=where, sort=sort_key,
+                  facets=service.facets(session) if template.endswith("works.html") else {},
+                  simulated=results.simulated, model_label=_model_label)
+
+
+def _model_label(key: str | None, locale: str) -> str:
+    if not key:
+        return "—"
+    term = term_by_key(MODELS, key)
+    return term.zh if locale == "zh_CN" else term.en
+
+
+@router.get("/works/{work_id}", response_class=HTMLResponse)
+def work_page(
+    request: Request, session: SessionDep, settings: SettingsDep, t: TranslatorDep, work_id: str
+) -> HTMLResponse:
+    """A work's profile with its daily metrics chart and the recent days."""
+    try:
+        work = service.get_work(session, work_id=work_id)
+    except NotFoundError:
+        return render(request, t, "not_found.html", status_code=404, what=work_id,
+                      simulated=service.is_simulated(session))
+    frame = service.daily_metrics(lake_root=settings.resolved_lake_uri, work_id=work_id)
+    chart = daily_metrics_chart(frame, labels={"plays": t.gettext("Plays"),
+                                               "completion": t.gettext("Completion rate")})
+    recent = service.daily_metric_rows(frame.sort("date", descending=True).head(RECENT_DAYS_SHOWN))
+    tier = term_by_key(INVESTMENT_TIERS, work.investment_tier) if work.investment_tier else None
+    return render(request, t, "catalog/work.html", work=work, chart=chart, recent=recent,
+                  tier=tier, simulated=service.is_simulated(session), model_label=_model_label)
+
+
+@router.get("/works/{work_id}/metrics.csv")
+def work_metrics_csv(session: SessionDep, settings: SettingsDep, work_id: str) -> StreamingResponse:
+    """The work's daily metrics as CSV (UTF-8 with BOM so Excel opens Chinese text)."""
+    service.get_work(session, work_id=work_id)
+    frame = service.daily_metrics(lake_root=settings.resolved_lake_uri, work_id=work_id)
+    rows = service.daily_metric_rows(frame)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    if service.is_simulated(session):
+        buffer.write("# 模拟数据 · Simulated data\n")
+    columns = list(DailyMetricRead.model_fields)
+    buffer.write(",".join(["work_id", *columns]) + "\n")
+    for row in rows:
+        data = row.model_dump()
+        buffer.write(",".join([work_id, *("" if data[c] is None else str(data[c]) for c in columns)]) + "\n")
+    return StreamingResponse(
+        iter([buffer.getvalue().encode("utf-8")]), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{work_id}-metrics.csv"'},
+    )

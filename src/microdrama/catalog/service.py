@@ -1,0 +1,267 @@
+"""Read the catalogue: search works, a work's profile, its daily metrics, filter facets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+import polars as pl
+from sqlalchemy import Select, exists, extract, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from microdrama.catalog.models import (
+    AudienceRating,
+    City,
+    Company,
+    Credit,
+    Platform,
+    Work,
+    WorkCompany,
+    WorkGenre,
+    WorkPlatform,
+    WorkStats,
+)
+from microdrama.catalog.schemas import (
+    CompanyRole,
+    CreditRead,
+    DailyMetricRead,
+    Facet,
+    Label,
+    RatingRead,
+    WorkPage,
+    WorkRead,
+    WorkSummary,
+)
+from microdrama.catalog.vocab import GENRES, MODELS, term_by_key
+from microdrama.db.upsert import upsert
+from microdrama.errors import NotFoundError
+from microdrama.ingest.models import ImportRecord
+from microdrama.lake import metrics as lake
+
+SortKey = Literal["plays", "release_date", "title", "recharge"]
+
+
+@dataclass(frozen=True)
+class WorkFilter:
+    """What a catalogue search asks for; empty fields do not filter."""
+
+    q: str | None = None
+    genre: str | None = None
+    platform: str | None = None
+    city: str | None = None
+    company: str | None = None
+    model: str | None = None
+    year: int | None = None
+
+
+def yuan(fen: int | None) -> str | None:
+    """Exact yuan text for an amount in fen."""
+    if fen is None:
+        return None
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+def genre_label(key: str) -> Label:
+    """The labels of a genre key (unknown keys label themselves)."""
+    try:
+        term = term_by_key(GENRES, key)
+    except KeyError:
+        return Label(key=key, zh=key, en=key)
+    return Label(key=term.key, zh=term.zh, en=term.en)
+
+
+def _filtered(query: Select[Any], where: WorkFilter) -> Select[Any]:
+    if where.q:
+        pattern = f"%{where.q.strip()}%"
+        query = query.where(or_(
+            Work.title.ilike(pattern), Work.title_en.ilike(pattern), Work.external_id.ilike(pattern)
+        ))
+    if where.genre:
+        query = query.where(exists().where(WorkGenre.work_id == Work.id, WorkGenre.genre == where.genre))
+    if where.platform:
+        query = query.where(exists().where(
+            WorkPlatform.work_id == Work.id, WorkPlatform.platform_id == Platform.id,
+            Platform.name == where.platform,
+        ))
+    if where.city:
+        query = query.where(Work.city.has(City.name == where.city))
+    if where.company:
+        query = query.where(exists().where(
+            WorkCompany.work_id == Work.id, WorkCompany.company_id == Company.id,
+            or_(Company.name == where.company, Company.credit_code == where.company),
+        ))
+    if where.model:
+        query = query.where(Work.model == where.model)
+    if where.year:
+        query = query.where(extract("year", Work.release_date) == where.year)
+    return query
+
+
+def search_works(
+    session: Session,
+    *,
+    where: WorkFilter,
+    sort: SortKey = "plays",
+    page: int = 1,
+    page_size: int = 50,
+) -> WorkPage:
+    """One page of works matching the filter, most played first by default."""
+    page = max(1, page)
+    page_size = min(max(1, page_size), 500)
+    base = _filtered(select(Work.id), where)
+    total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+    query = _filtered(select(Work, WorkStats).outerjoin(WorkStats, WorkStats.work_id == Work.id), where)
+    order = {
+        "plays": (WorkStats.plays.desc().nulls_last(), Work.external_id),
+        "recharge": (WorkStats.recharge_fen.desc().nulls_last(), Work.external_id),
+        "release_date": (Work.release_date.desc().nulls_last(), Work.external_id),
+        "title": (Work.title, Work.external_id),
+    }[sort]
+    query = query.order_by(*order).offset((page - 1) * page_size).limit(page_size).options(
+        selectinload(Work.genres), selectinload(Work.platforms).selectinload(WorkPlatform.platform),
+        selectinload(Work.city),
+    )
+    items = [_summary(work, stats) for work, stats in session.execute(query).all()]
+    return WorkPage(items=items, total=total, page=page, page_size=page_size,
+                    simulated=is_simulated(session))
+
+
+def _summary(work: Work, stats: WorkStats | None) -> WorkSummary:
+    return WorkSummary(
+        work_id=work.external_id, title=work.title, title_en=work.title_en,
+        genres=[genre_label(g.genre) for g in work.genres],
+        platforms=[p.platform.name for p in work.platforms],
+        city=work.city.name if work.city else None, model=work.model, episodes=work.episodes,
+        release_date=work.release_date,
+        plays=stats.plays if stats else None,
+        recharge_yuan=yuan(stats.recharge_fen) if stats else None,
+        ad_revenue_yuan=yuan(stats.ad_revenue_fen) if stats else None,
+    )
+
+
+def get_work(session: Session, *, work_id: str) -> WorkRead:
+    """Everything the catalogue holds about one work."""
+    work = session.execute(
+        select(Work).where(Work.external_id == work_id).options(
+            selectinload(Work.genres), selectinload(Work.platforms).selectinload(WorkPlatform.platform),
+            selectinload(Work.companies).selectinload(WorkCompany.company).selectinload(Company.city),
+            selectinload(Work.credits).selectinload(Credit.person),
+            selectinload(Work.ratings).selectinload(AudienceRating.platform), selectinload(Work.city),
+        )
+    ).scalar_one_or_none()
+    if work is None:
+        raise NotFoundError(f"no work with id {work_id}")
+    stats = session.get(WorkStats, work.id)
+    summary = _summary(work, stats)
+    return WorkRead(
+        **summary.model_dump(),
+        episode_minutes=work.episode_minutes, paywall_episode=work.paywall_episode,
+        price_per_episode_yuan=work.price_per_episode_yuan, filing_no=work.filing_no,
+        investment_tier=work.investment_tier,
+        languages=work.languages.split("|") if work.languages else [],
+        companies=sorted(
+            (CompanyRole(name=c.company.name, role=c.role, credit_code=c.company.credit_code,
+                         city=c.company.city.name if c.company.city else None)
+             for c in work.companies), key=lambda c: (c.role, c.name)),
+        credits=[CreditRead(name=c.person.name, role=c.role) for c in work.credits],
+        ratings=[RatingRead(platform=r.platform.name, score=r.score, votes=r.votes)
+                 for r in work.ratings],
+        viewers=stats.viewers if stats else None,
+        first_date=stats.first_date if stats else None, last_date=stats.last_date if stats else None,
+        days_of_data=stats.days if stats else 0,
+    )
+
+
+def daily_metrics(
+    *, lake_root: str, work_id: str, start: date | None = None, end: date | None = None
+) -> pl.DataFrame:
+    """A work's daily metrics from the lake, ordered by date and platform (money in fen)."""
+    frame = lake.scan(lake.metrics_uri(lake_root)).filter(pl.col("work_id") == work_id)
+    if start:
+        frame = frame.filter(pl.col("date") >= start)
+    if end:
+        frame = frame.filter(pl.col("date") <= end)
+    return frame.drop("import_id").sort("date", "platform").collect()
+
+
+def daily_metric_rows(frame: pl.DataFrame) -> list[DailyMetricRead]:
+    """Daily metrics as API rows with exact yuan amounts."""
+    return [
+        DailyMetricRead(
+            **{k: v for k, v in row.items() if k not in lake.MONEY_COLUMNS and k != "work_id"},
+            recharge_yuan=yuan(row["recharge_fen"]), ad_revenue_yuan=yuan(row["ad_revenue_fen"]),
+            ad_spend_yuan=yuan(row["ad_spend_fen"]),
+        )
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def refresh_work_stats(session: Session, *, lake_root: str) -> int:
+    """Recompute every work's totals from the newest lake version; returns the version read."""
+    uri = lake.metrics_uri(lake_root)
+    version = lake.current_version(uri)
+    if version is None:
+        return -1
+    totals = (
+        lake.scan(uri, version=version)
+        .group_by("work_id")
+        .agg(
+            pl.col("plays").sum(), pl.col("viewers").sum(), pl.col("recharge_fen").sum(),
+            pl.col("ad_revenue_fen").sum(), pl.col("date").min().alias("first_date"),
+            pl.col("date").max().alias("last_date"), pl.col("date").n_unique().alias("days"),
+        )
+        .collect()
+    )
+    ids = dict(session.execute(select(Work.external_id, Work.id)).tuples().all())
+    rows = [
+        {"work_id": ids[r.pop("work_id")], **r, "lake_version": version}
+        for r in totals.iter_rows(named=True) if r["work_id"] in ids
+    ]
+    upsert(session, WorkStats.__table__, rows, keys=["work_id"],  # type: ignore[arg-type]
+           update=["plays", "viewers", "recharge_fen", "ad_revenue_fen", "first_date", "last_date",
+                   "days", "lake_version"])
+    return version
+
+
+def facets(session: Session) -> dict[str, list[Facet]]:
+    """The values each catalogue filter offers, with work counts, largest first."""
+    genre_counts = session.execute(
+        select(WorkGenre.genre, func.count()).group_by(WorkGenre.genre).order_by(func.count().desc())
+    ).all()
+    platform_counts = session.execute(
+        select(Platform.name, func.count()).join(WorkPlatform, WorkPlatform.platform_id == Platform.id)
+        .group_by(Platform.name).order_by(func.count().desc())
+    ).all()
+    city_counts = session.execute(
+        select(City.name, func.count()).join(Work, Work.city_id == City.id)
+        .group_by(City.name).order_by(func.count().desc())
+    ).all()
+    model_counts = session.execute(
+        select(Work.model, func.count()).where(Work.model.is_not(None)).group_by(Work.model)
+    ).all()
+    years = session.execute(
+        select(extract("year", Work.release_date).label("y"), func.count())
+        .where(Work.release_date.is_not(None)).group_by("y").order_by("y")
+    ).all()
+    return {
+        "genre": [Facet(value=k, label=genre_label(k).zh, count=n) for k, n in genre_counts],
+        "platform": [Facet(value=k, label=k, count=n) for k, n in platform_counts],
+        "city": [Facet(value=k, label=k, count=n) for k, n in city_counts],
+        "model": [Facet(value=k, label=term_by_key(MODELS, k).zh, count=n) for k, n in model_counts],
+        "year": [Facet(value=str(int(y)), label=str(int(y)), count=n) for y, n in years],
+    }
+
+
+def is_simulated(session: Session) -> bool:
+    """True when any committed import came from the simulator."""
+    return session.execute(
+        select(exists().where(ImportRecord.simulated.is_(True), ImportRecord.status == "committed"))
+    ).scalar_one()
+
+
+def count_works(session: Session) -> int:
+    """How many works the catalogue holds."""
+    return session.execute(select(func.count()).select_from(Work)).scalar_one()

@@ -1,0 +1,44 @@
+"""What every command needs: settings, a migrated database and a unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+
+from rich.console import Console
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from microdrama.config import Settings, get_settings
+from microdrama.db.migrate import upgrade
+from microdrama.db.session import make_engine, make_session_factory, unit_of_work
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class Runtime:
+    """Settings, engine and session factory of one command invocation."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session that commits on success."""
+        with unit_of_work(self.sessions) as session:
+            yield session
+
+
+@cache
+def runtime() -> Runtime:
+    """Build the runtime once per process, migrating the database on first use."""
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    return Runtime(settings=settings, engine=engine, sessions=make_session_factory(engine))

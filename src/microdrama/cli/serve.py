@@ -1,0 +1,25 @@
+"""`microdrama serve`: run the web app."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from microdrama.cli.runtime import console, runtime
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+) -> None:
+    """Serve the web app and the API.
+
+    Example: microdrama serve --host 0.0.0.0 --port 8080
+    """
+    from microdrama.web.app import create_app
+
+    env = runtime()
+    console.print(f"serving http://{host}:{port}  (API docs at /docs)")
+    uvicorn.run(create_app(env.settings), host=host, port=port, log_level="info")

@@ -1,0 +1,49 @@
+"""Settings of a microdrama installation, read from MICRODRAMA_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the data lives and how the web app runs; built once by the caller, never at import."""
+
+    model_config = SettingsConfigDict(env_prefix="MICRODRAMA_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="Folder for the database, lake and files")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file microdrama.db in data_dir"
+    )
+    lake_uri: str | None = Field(
+        default=None, description="Delta Lake root (folder or object-store URI); default: data_dir/lake"
+    )
+    default_locale: str = "zh_CN"
+    page_size: int = 50
+    user: str = Field(default="cli", description="Who runs imports from the command line (audit)")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'microdrama.db').resolve()}"
+
+    @property
+    def resolved_lake_uri(self) -> str:
+        """The Delta Lake root, defaulting to `lake/` inside the data directory."""
+        if self.lake_uri:
+            return self.lake_uri
+        return str((self.data_dir / "lake").resolve())
+
+    @property
+    def work_dir(self) -> Path:
+        """Scratch folder for staging files during imports."""
+        return self.data_dir / "tmp"
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment (call at start-up, not at import)."""
+    return Settings()

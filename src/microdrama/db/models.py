@@ -1,0 +1,8 @@
+"""Import every domain's models so that the metadata is complete (Alembic, create_all)."""
+
+from microdrama.catalog import models as catalog_models
+from microdrama.db.base import Base
+from microdrama.ingest import models as ingest_models
+from microdrama.review import models as review_models
+
+__all__ = ["Base", "catalog_models", "ingest_models", "review_models"]

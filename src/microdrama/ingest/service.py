@@ -1,0 +1,217 @@
+"""Import a file: read, validate every row, then write all of it in one transaction or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microdrama.catalog.models import Work
+from microdrama.catalog.service import refresh_work_stats
+from microdrama.config import Settings
+from microdrama.db.base import utcnow
+from microdrama.errors import ReadError
+from microdrama.ingest import readers, validate
+from microdrama.ingest.columns import SPECS, ImportKind, canonical_name
+from microdrama.ingest.models import ImportRecord
+from microdrama.ingest.schemas import ImportReport, RowError
+from microdrama.ingest.writers import WRITERS, WriteContext, check_works
+
+# A report lists this many row errors at most; the count of invalid rows is always exact.
+MAX_LISTED_ERRORS = 100_000
+
+Phase = Callable[[str], None]
+
+
+def import_file(
+    session: Session,
+    *,
+    settings: Settings,
+    kind: ImportKind,
+    path: Path,
+    dry_run: bool = False,
+    user: str = "cli",
+    simulated: bool = False,
+    on_phase: Phase | None = None,
+) -> ImportReport:
+    """Validate `path` as a `kind` file and, when every row is valid and not dry, write it."""
+    phase = on_phase or (lambda _: None)
+    if not path.is_file():
+        raise ReadError(f"{path}: no such file")
+    workdir = settings.work_dir / f"import-{uuid.uuid4().hex}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        phase("reading")
+        report = ImportReport(file=str(path), kind=kind, sha256=_sha256(path), dry_run=dry_run)
+        source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
+        report.format, report.encoding = source.format, source.encoding
+        mapping = _map_headers(source.headers, kind, report)
+        if report.errors:
+            return _reject(session, report, settings=settings, user=user, simulated=simulated)
+        frame = source.frame.select(
+            pl.col(validate.ROW), *(pl.col(h).alias(c) for h, c in mapping.items())
+        )
+        known = _known_work_ids(session) if kind != "works" else None
+        phase("validating")
+        staged = workdir / "staged.parquet"
+        validate.plan(kind, frame, present=set(mapping.values()), known_work_ids=known).sink_parquet(
+            staged
+        )
+        rows = pl.scan_parquet(staged)
+        report.rows_read = rows.select(pl.len()).collect().item()
+        _collect_row_errors(kind, rows, frame, report)
+        if kind == "works" and not report.errors:
+            report.errors.extend(check_works(session, pl.read_parquet(staged)))
+            report.invalid_rows = len({e.row for e in report.errors})
+        if report.errors:
+            return _reject(session, report, settings=settings, user=user, simulated=simulated)
+        if dry_run:
+            return report
+        phase("writing")
+        record = _record(report, settings=settings, user=user, simulated=simulated, status="running")
+        session.add(record)
+        session.flush()
+        context = WriteContext(
+            session=session, lake_root=settings.resolved_lake_uri, import_id=record.id,
+            present=set(mapping.values()),
+        )
+        WRITERS[kind](context, staged)
+        if kind == "metrics":
+            refresh_work_stats(session, lake_root=settings.resolved_lake_uri)
+        report.inserted, report.updated = context.inserted, context.updated
+        report.lake_version, report.import_id = context.lake_version, record.id
+        report.created = {k: v for k, v in context.created.items() if v}
+        report.committed = True
+        record.status, record.rows_inserted, record.rows_updated = "committed", report.inserted, report.updated
+        record.lake_version, record.created, record.finished_at = report.lake_version, report.created, utcnow()
+        session.flush()
+        return report
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _map_headers(headers: list[str], kind: ImportKind, report: ImportReport) -> dict[str, str]:
+    """Map file headers to canonical columns; report missing, doubled and unknown ones."""
+    spec = SPECS[kind]
+    mapping: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for header in headers:
+        canonical = canonical_name(header)
+        if canonical is None or canonical not in spec.all:
+            report.warnings.append(f"column '{header}' is not a {kind} column and was ignored")
+            continue
+        if canonical in seen:
+            report.errors.append(RowError(
+                row=1, column=header,
+                reason=f"columns '{seen[canonical]}' and '{header}' both mean {canonical}",
+            ))
+            continue
+        seen[canonical] = header
+        mapping[header] = canonical
+    for column in spec.required:
+        if column not in seen:
+            report.errors.append(RowError(
+                row=1, column=column,
+                reason=f"required column '{column}' is missing; found: {', '.join(headers) or 'none'}",
+            ))
+    report.columns = mapping
+    return mapping
+
+
+def _known_work_ids(session: Session) -> pl.Series:
+    ids = session.execute(select(Work.external_id)).scalars().all()
+    return pl.Series("work_id", ids, dtype=pl.Utf8)
+
+
+def _collect_row_errors(
+    kind: ImportKind, rows: pl.LazyFrame, source: pl.LazyFrame, report: ImportReport
+) -> None:
+    """List every invalid cell and every duplicated key, with row, column, value and reason."""
+    error_columns = validate.error_columns(kind)
+    bad = (
+        rows.filter(pl.any_horizontal(pl.col(error_columns).is_not_null()))
+        .select(validate.ROW, *error_columns)
+        .unpivot(index=validate.ROW, variable_name="column", value_name="reason")
+        .drop_nulls("reason")
+        .with_columns(pl.col("column").str.strip_prefix(validate.ERROR_PREFIX))
+        .sort(validate.ROW, "column")
+        .collect()
+    )
+    key = list(SPECS[kind].key)
+    duplicates = (
+        rows.filter(pl.all_horizontal(pl.col(key).is_not_null()))
+        .select(validate.ROW, *key)
+        .with_columns(pl.col(validate.ROW).min().over(key).alias("first"))
+        .filter(pl.col(validate.ROW) != pl.col("first"))
+        .collect()
+    )
+    report.invalid_rows = len(set(bad[validate.ROW].to_list()) | set(duplicates[validate.ROW].to_list()))
+    if not report.invalid_rows:
+        return
+    listed = bad.head(MAX_LISTED_ERRORS)
+    raw = (
+        source.filter(pl.col(validate.ROW).is_in(listed[validate.ROW].unique().implode()))
+        .collect()
+    )
+    raw_values = {
+        (row[validate.ROW], column): row.get(column)
+        for row in raw.iter_rows(named=True) for column in raw.columns
+    }
+    for row, column, reason in listed.iter_rows():
+        report.errors.append(RowError(row=row, column=column, value=raw_values.get((row, column)),
+                                      reason=reason))
+    for record in duplicates.head(MAX_LISTED_ERRORS).iter_rows(named=True):
+        report.errors.append(RowError(
+            row=record[validate.ROW], column=", ".join(key),
+            value=" / ".join(str(record[k]) for k in key),
+            reason=f"duplicate of row {record['first']} (same {', '.join(key)})",
+        ))
+    report.errors.sort(key=lambda e: (e.row or 0, e.column or ""))
+    omitted = len(bad) + len(duplicates) - len(report.errors)
+    if omitted > 0:
+        report.warnings.append(f"{omitted} further errors are not listed")
+
+
+def _record(
+    report: ImportReport, *, settings: Settings, user: str, simulated: bool, status: str
+) -> ImportRecord:
+    return ImportRecord(
+        kind=report.kind, file_name=Path(report.file).name, file_sha256=report.sha256 or "",
+        file_format=report.format or "?", encoding=report.encoding, status=status,
+        rows_read=report.rows_read, invalid_rows=report.invalid_rows, user=user,
+        simulated=simulated, created={},
+    )
+
+
+def _reject(
+    session: Session, report: ImportReport, *, settings: Settings, user: str, simulated: bool
+) -> ImportReport:
+    """Record a rejected attempt in the audit (unless dry) and return the report."""
+    if not report.dry_run:
+        record = _record(report, settings=settings, user=user, simulated=simulated, status="rejected")
+        record.finished_at = utcnow()
+        session.add(record)
+        session.flush()
+        report.import_id = record.id
+    return report
+
+
+def recent_imports(session: Session, *, limit: int = 50) -> list[ImportRecord]:
+    """The newest import records first."""
+    return list(
+        session.execute(select(ImportRecord).order_by(ImportRecord.id.desc()).limit(limit)).scalars()
+    )

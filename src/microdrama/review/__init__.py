@@ -1,0 +1,1 @@
+"""Expert panel reviews."""

@@ -1,0 +1,58 @@
+"""The web application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from microdrama.catalog import api as catalog_api
+from microdrama.catalog import pages as catalog_pages
+from microdrama.config import Settings
+from microdrama.db.migrate import upgrade
+from microdrama.db.session import make_engine, make_session_factory
+from microdrama.errors import MicrodramaError, NotFoundError
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app for these settings: database migrated, routes mounted."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url)
+    upgrade(engine)
+    app = FastAPI(
+        title="microdrama API",
+        version="1",
+        description="Catalogue, metrics and Star Index of micro-short dramas.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = make_session_factory(engine)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.include_router(catalog_api.router)
+    app.include_router(catalog_pages.router)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> Response:
+        return RedirectResponse("/works", status_code=303)
+
+    @app.get("/healthz", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.exception_handler(NotFoundError)
+    def not_found(request: Request, exc: NotFoundError) -> Response:
+        return JSONResponse({"error": "not_found", "detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(MicrodramaError)
+    def bad_request(request: Request, exc: MicrodramaError) -> Response:
+        return JSONResponse({"error": "bad_request", "detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+        return JSONResponse({"error": "invalid_request", "detail": errors}, status_code=422)
+
+    return app
