@@ -13,12 +13,15 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MICRODRAMA_", extra="ignore")
 
-    data_dir: Path = Field(default=Path("var"), description="Folder for the database, lake and files")
+    data_dir: Path = Field(
+        default=Path("var"), description="Folder for the database, lake and files"
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite file microdrama.db in data_dir"
     )
     lake_uri: str | None = Field(
-        default=None, description="Delta Lake root (folder or object-store URI); default: data_dir/lake"
+        default=None,
+        description="Delta Lake root (folder or object-store URI); default: data_dir/lake",
     )
     default_locale: str = "zh_CN"
     page_size: int = 50

@@ -1,10 +1,10 @@
 """Every error microdrama raises on purpose, in one tree.
 
-    MicrodramaError                 base: a message a user can act on
-    ├── NotFoundError               a work, platform, run ... that does not exist
-    ├── ReadError                   a file that cannot be read (format, encoding, header)
-    ├── ImportRejected              a file with invalid rows; carries the full report
-    └── ConfigurationError          settings that cannot work (bad URL, unwritable folder)
+MicrodramaError                 base: a message a user can act on
+├── NotFoundError               a work, platform, run ... that does not exist
+├── ReadError                   a file that cannot be read (format, encoding, header)
+├── ImportRejected              a file with invalid rows; carries the full report
+└── ConfigurationError          settings that cannot work (bad URL, unwritable folder)
 """
 
 from __future__ import annotations

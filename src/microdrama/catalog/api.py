@@ -17,7 +17,9 @@ router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 @router.get("/works", response_model=WorkPage)
 def list_works(
     session: SessionDep,
-    q: Annotated[str | None, Query(max_length=200, description="Title, English title or id")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Title, English title or id")
+    ] = None,
     genre: Annotated[str | None, Query(max_length=40)] = None,
     platform: Annotated[str | None, Query(max_length=64)] = None,
     city: Annotated[str | None, Query(max_length=64)] = None,
@@ -29,8 +31,9 @@ def list_works(
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> WorkPage:
     """Search the catalogue; filters combine with AND."""
-    where = service.WorkFilter(q=q, genre=genre, platform=platform, city=city, company=company,
-                               model=model, year=year)
+    where = service.WorkFilter(
+        q=q, genre=genre, platform=platform, city=city, company=company, model=model, year=year
+    )
     return service.search_works(session, where=where, sort=sort, page=page, page_size=page_size)
 
 
@@ -50,8 +53,9 @@ def read_work_metrics(
 ) -> list[DailyMetricRead]:
     """The work's daily metrics per platform; money as exact yuan strings."""
     service.get_work(session, work_id=work_id)
-    frame = service.daily_metrics(lake_root=settings.resolved_lake_uri, work_id=work_id,
-                                  start=start, end=end)
+    frame = service.daily_metrics(
+        lake_root=settings.resolved_lake_uri, work_id=work_id, start=start, end=end
+    )
     return service.daily_metric_rows(frame)
 
 

@@ -91,7 +91,9 @@ class WorkGenre(Base):
 
     __tablename__ = "work_genres"
 
-    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
+    work_id: Mapped[int] = mapped_column(
+        ForeignKey("works.id", ondelete="CASCADE"), primary_key=True
+    )
     genre: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -101,8 +103,12 @@ class WorkPlatform(Base):
 
     __tablename__ = "work_platforms"
 
-    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
-    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), primary_key=True, index=True)
+    work_id: Mapped[int] = mapped_column(
+        ForeignKey("works.id", ondelete="CASCADE"), primary_key=True
+    )
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("platforms.id"), primary_key=True, index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     platform: Mapped[Platform] = relationship()
@@ -113,8 +119,12 @@ class WorkCompany(Base):
 
     __tablename__ = "work_companies"
 
-    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True, index=True)
+    work_id: Mapped[int] = mapped_column(
+        ForeignKey("works.id", ondelete="CASCADE"), primary_key=True
+    )
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id"), primary_key=True, index=True
+    )
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
 
     company: Mapped[Company] = relationship()
@@ -148,7 +158,9 @@ class Credit(Base):
 
     __tablename__ = "credits"
 
-    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
+    work_id: Mapped[int] = mapped_column(
+        ForeignKey("works.id", ondelete="CASCADE"), primary_key=True
+    )
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -161,7 +173,9 @@ class AudienceRating(Timestamped, Base):
 
     __tablename__ = "audience_ratings"
 
-    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
+    work_id: Mapped[int] = mapped_column(
+        ForeignKey("works.id", ondelete="CASCADE"), primary_key=True
+    )
     platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), primary_key=True)
     score: Mapped[float] = mapped_column(Float)
     votes: Mapped[int] = mapped_column(Integer)
@@ -174,7 +188,9 @@ class WorkStats(Base):
 
     __tablename__ = "work_stats"
 
-    work_id: Mapped[int] = mapped_column(ForeignKey("works.id", ondelete="CASCADE"), primary_key=True)
+    work_id: Mapped[int] = mapped_column(
+        ForeignKey("works.id", ondelete="CASCADE"), primary_key=True
+    )
     plays: Mapped[int | None] = mapped_column(BigInteger, index=True)
     viewers: Mapped[int | None] = mapped_column(BigInteger)
     recharge_fen: Mapped[int | None] = mapped_column(BigInteger)

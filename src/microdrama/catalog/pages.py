@@ -42,17 +42,34 @@ def works_page(
     """The catalogue; an HTMX request gets only the results table."""
     sort_key = sort if sort in ("plays", "release_date", "title", "recharge") else "plays"
     where = service.WorkFilter(
-        q=_blank_to_none(q), genre=_blank_to_none(genre), platform=_blank_to_none(platform),
+        q=_blank_to_none(q),
+        genre=_blank_to_none(genre),
+        platform=_blank_to_none(platform),
         city=_blank_to_none(city),
         model=model if model in ("IAP", "IAA", "hybrid") else None,
         year=int(year) if year and year.isdigit() else None,
     )
-    results = service.search_works(session, where=where, sort=sort_key,  # type: ignore[arg-type]
-                                   page=page, page_size=50)
-    template = "catalog/_results.html" if request.headers.get("hx-request") else "catalog/works.html"
-    return render(request, t, template, results=results, where=where, sort=sort_key,
-                  facets=service.facets(session) if template.endswith("works.html") else {},
-                  simulated=results.simulated, model_label=_model_label)
+    results = service.search_works(
+        session,
+        where=where,
+        sort=sort_key,  # type: ignore[arg-type]
+        page=page,
+        page_size=50,
+    )
+    template = (
+        "catalog/_results.html" if request.headers.get("hx-request") else "catalog/works.html"
+    )
+    return render(
+        request,
+        t,
+        template,
+        results=results,
+        where=where,
+        sort=sort_key,
+        facets=service.facets(session) if template.endswith("works.html") else {},
+        simulated=results.simulated,
+        model_label=_model_label,
+    )
 
 
 def _model_label(key: str | None, locale: str) -> str:
@@ -70,15 +87,31 @@ def work_page(
     try:
         work = service.get_work(session, work_id=work_id)
     except NotFoundError:
-        return render(request, t, "not_found.html", status_code=404, what=work_id,
-                      simulated=service.is_simulated(session))
+        return render(
+            request,
+            t,
+            "not_found.html",
+            status_code=404,
+            what=work_id,
+            simulated=service.is_simulated(session),
+        )
     frame = service.daily_metrics(lake_root=settings.resolved_lake_uri, work_id=work_id)
-    chart = daily_metrics_chart(frame, labels={"plays": t.gettext("Plays"),
-                                               "completion": t.gettext("Completion rate")})
+    chart = daily_metrics_chart(
+        frame, labels={"plays": t.gettext("Plays"), "completion": t.gettext("Completion rate")}
+    )
     recent = service.daily_metric_rows(frame.sort("date", descending=True).head(RECENT_DAYS_SHOWN))
     tier = term_by_key(INVESTMENT_TIERS, work.investment_tier) if work.investment_tier else None
-    return render(request, t, "catalog/work.html", work=work, chart=chart, recent=recent,
-                  tier=tier, simulated=service.is_simulated(session), model_label=_model_label)
+    return render(
+        request,
+        t,
+        "catalog/work.html",
+        work=work,
+        chart=chart,
+        recent=recent,
+        tier=tier,
+        simulated=service.is_simulated(session),
+        model_label=_model_label,
+    )
 
 
 @router.get("/works/{work_id}/metrics.csv")
@@ -95,8 +128,11 @@ def work_metrics_csv(session: SessionDep, settings: SettingsDep, work_id: str) -
     buffer.write(",".join(["work_id", *columns]) + "\n")
     for row in rows:
         data = row.model_dump()
-        buffer.write(",".join([work_id, *("" if data[c] is None else str(data[c]) for c in columns)]) + "\n")
+        buffer.write(
+            ",".join([work_id, *("" if data[c] is None else str(data[c]) for c in columns)]) + "\n"
+        )
     return StreamingResponse(
-        iter([buffer.getvalue().encode("utf-8")]), media_type="text/csv; charset=utf-8",
+        iter([buffer.getvalue().encode("utf-8")]),
+        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{work_id}-metrics.csv"'},
     )

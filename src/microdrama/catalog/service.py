@@ -76,23 +76,35 @@ def genre_label(key: str) -> Label:
 def _filtered(query: Select[Any], where: WorkFilter) -> Select[Any]:
     if where.q:
         pattern = f"%{where.q.strip()}%"
-        query = query.where(or_(
-            Work.title.ilike(pattern), Work.title_en.ilike(pattern), Work.external_id.ilike(pattern)
-        ))
+        query = query.where(
+            or_(
+                Work.title.ilike(pattern),
+                Work.title_en.ilike(pattern),
+                Work.external_id.ilike(pattern),
+            )
+        )
     if where.genre:
-        query = query.where(exists().where(WorkGenre.work_id == Work.id, WorkGenre.genre == where.genre))
+        query = query.where(
+            exists().where(WorkGenre.work_id == Work.id, WorkGenre.genre == where.genre)
+        )
     if where.platform:
-        query = query.where(exists().where(
-            WorkPlatform.work_id == Work.id, WorkPlatform.platform_id == Platform.id,
-            Platform.name == where.platform,
-        ))
+        query = query.where(
+            exists().where(
+                WorkPlatform.work_id == Work.id,
+                WorkPlatform.platform_id == Platform.id,
+                Platform.name == where.platform,
+            )
+        )
     if where.city:
         query = query.where(Work.city.has(City.name == where.city))
     if where.company:
-        query = query.where(exists().where(
-            WorkCompany.work_id == Work.id, WorkCompany.company_id == Company.id,
-            or_(Company.name == where.company, Company.credit_code == where.company),
-        ))
+        query = query.where(
+            exists().where(
+                WorkCompany.work_id == Work.id,
+                WorkCompany.company_id == Company.id,
+                or_(Company.name == where.company, Company.credit_code == where.company),
+            )
+        )
     if where.model:
         query = query.where(Work.model == where.model)
     if where.year:
@@ -113,28 +125,41 @@ def search_works(
     page_size = min(max(1, page_size), 500)
     base = _filtered(select(Work.id), where)
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    query = _filtered(select(Work, WorkStats).outerjoin(WorkStats, WorkStats.work_id == Work.id), where)
+    query = _filtered(
+        select(Work, WorkStats).outerjoin(WorkStats, WorkStats.work_id == Work.id), where
+    )
     order = {
         "plays": (WorkStats.plays.desc().nulls_last(), Work.external_id),
         "recharge": (WorkStats.recharge_fen.desc().nulls_last(), Work.external_id),
         "release_date": (Work.release_date.desc().nulls_last(), Work.external_id),
         "title": (Work.title, Work.external_id),
     }[sort]
-    query = query.order_by(*order).offset((page - 1) * page_size).limit(page_size).options(
-        selectinload(Work.genres), selectinload(Work.platforms).selectinload(WorkPlatform.platform),
-        selectinload(Work.city),
+    query = (
+        query.order_by(*order)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .options(
+            selectinload(Work.genres),
+            selectinload(Work.platforms).selectinload(WorkPlatform.platform),
+            selectinload(Work.city),
+        )
     )
     items = [_summary(work, stats) for work, stats in session.execute(query).all()]
-    return WorkPage(items=items, total=total, page=page, page_size=page_size,
-                    simulated=is_simulated(session))
+    return WorkPage(
+        items=items, total=total, page=page, page_size=page_size, simulated=is_simulated(session)
+    )
 
 
 def _summary(work: Work, stats: WorkStats | None) -> WorkSummary:
     return WorkSummary(
-        work_id=work.external_id, title=work.title, title_en=work.title_en,
+        work_id=work.external_id,
+        title=work.title,
+        title_en=work.title_en,
         genres=[genre_label(g.genre) for g in work.genres],
         platforms=[p.platform.name for p in work.platforms],
-        city=work.city.name if work.city else None, model=work.model, episodes=work.episodes,
+        city=work.city.name if work.city else None,
+        model=work.model,
+        episodes=work.episodes,
         release_date=work.release_date,
         plays=stats.plays if stats else None,
         recharge_yuan=yuan(stats.recharge_fen) if stats else None,
@@ -145,11 +170,17 @@ def _summary(work: Work, stats: WorkStats | None) -> WorkSummary:
 def get_work(session: Session, *, work_id: str) -> WorkRead:
     """Everything the catalogue holds about one work."""
     work = session.execute(
-        select(Work).where(Work.external_id == work_id).options(
-            selectinload(Work.genres), selectinload(Work.platforms).selectinload(WorkPlatform.platform),
-            selectinload(Work.companies).selectinload(WorkCompany.company).selectinload(Company.city),
+        select(Work)
+        .where(Work.external_id == work_id)
+        .options(
+            selectinload(Work.genres),
+            selectinload(Work.platforms).selectinload(WorkPlatform.platform),
+            selectinload(Work.companies)
+            .selectinload(WorkCompany.company)
+            .selectinload(Company.city),
             selectinload(Work.credits).selectinload(Credit.person),
-            selectinload(Work.ratings).selectinload(AudienceRating.platform), selectinload(Work.city),
+            selectinload(Work.ratings).selectinload(AudienceRating.platform),
+            selectinload(Work.city),
         )
     ).scalar_one_or_none()
     if work is None:
@@ -158,19 +189,31 @@ def get_work(session: Session, *, work_id: str) -> WorkRead:
     summary = _summary(work, stats)
     return WorkRead(
         **summary.model_dump(),
-        episode_minutes=work.episode_minutes, paywall_episode=work.paywall_episode,
-        price_per_episode_yuan=work.price_per_episode_yuan, filing_no=work.filing_no,
+        episode_minutes=work.episode_minutes,
+        paywall_episode=work.paywall_episode,
+        price_per_episode_yuan=work.price_per_episode_yuan,
+        filing_no=work.filing_no,
         investment_tier=work.investment_tier,
         languages=work.languages.split("|") if work.languages else [],
         companies=sorted(
-            (CompanyRole(name=c.company.name, role=c.role, credit_code=c.company.credit_code,
-                         city=c.company.city.name if c.company.city else None)
-             for c in work.companies), key=lambda c: (c.role, c.name)),
+            (
+                CompanyRole(
+                    name=c.company.name,
+                    role=c.role,
+                    credit_code=c.company.credit_code,
+                    city=c.company.city.name if c.company.city else None,
+                )
+                for c in work.companies
+            ),
+            key=lambda c: (c.role, c.name),
+        ),
         credits=[CreditRead(name=c.person.name, role=c.role) for c in work.credits],
-        ratings=[RatingRead(platform=r.platform.name, score=r.score, votes=r.votes)
-                 for r in work.ratings],
+        ratings=[
+            RatingRead(platform=r.platform.name, score=r.score, votes=r.votes) for r in work.ratings
+        ],
         viewers=stats.viewers if stats else None,
-        first_date=stats.first_date if stats else None, last_date=stats.last_date if stats else None,
+        first_date=stats.first_date if stats else None,
+        last_date=stats.last_date if stats else None,
         days_of_data=stats.days if stats else 0,
     )
 
@@ -192,7 +235,8 @@ def daily_metric_rows(frame: pl.DataFrame) -> list[DailyMetricRead]:
     return [
         DailyMetricRead(
             **{k: v for k, v in row.items() if k not in lake.MONEY_COLUMNS and k != "work_id"},
-            recharge_yuan=yuan(row["recharge_fen"]), ad_revenue_yuan=yuan(row["ad_revenue_fen"]),
+            recharge_yuan=yuan(row["recharge_fen"]),
+            ad_revenue_yuan=yuan(row["ad_revenue_fen"]),
             ad_spend_yuan=yuan(row["ad_spend_fen"]),
         )
         for row in frame.iter_rows(named=True)
@@ -209,48 +253,76 @@ def refresh_work_stats(session: Session, *, lake_root: str) -> int:
         lake.scan(uri, version=version)
         .group_by("work_id")
         .agg(
-            pl.col("plays").sum(), pl.col("viewers").sum(), pl.col("recharge_fen").sum(),
-            pl.col("ad_revenue_fen").sum(), pl.col("date").min().alias("first_date"),
-            pl.col("date").max().alias("last_date"), pl.col("date").n_unique().alias("days"),
+            pl.col("plays").sum(),
+            pl.col("viewers").sum(),
+            pl.col("recharge_fen").sum(),
+            pl.col("ad_revenue_fen").sum(),
+            pl.col("date").min().alias("first_date"),
+            pl.col("date").max().alias("last_date"),
+            pl.col("date").n_unique().alias("days"),
         )
         .collect()
     )
-    ids = dict(session.execute(select(Work.external_id, Work.id)).tuples().all())
+    ids: dict[str, int] = dict(session.execute(select(Work.external_id, Work.id)).all())
     rows = [
         {"work_id": ids[r.pop("work_id")], **r, "lake_version": version}
-        for r in totals.iter_rows(named=True) if r["work_id"] in ids
+        for r in totals.iter_rows(named=True)
+        if r["work_id"] in ids
     ]
-    upsert(session, WorkStats.__table__, rows, keys=["work_id"],  # type: ignore[arg-type]
-           update=["plays", "viewers", "recharge_fen", "ad_revenue_fen", "first_date", "last_date",
-                   "days", "lake_version"])
+    upsert(
+        session,
+        WorkStats.__table__,
+        rows,
+        keys=["work_id"],  # type: ignore[arg-type]
+        update=[
+            "plays",
+            "viewers",
+            "recharge_fen",
+            "ad_revenue_fen",
+            "first_date",
+            "last_date",
+            "days",
+            "lake_version",
+        ],
+    )
     return version
 
 
 def facets(session: Session) -> dict[str, list[Facet]]:
     """The values each catalogue filter offers, with work counts, largest first."""
     genre_counts = session.execute(
-        select(WorkGenre.genre, func.count()).group_by(WorkGenre.genre).order_by(func.count().desc())
+        select(WorkGenre.genre, func.count())
+        .group_by(WorkGenre.genre)
+        .order_by(func.count().desc())
     ).all()
     platform_counts = session.execute(
-        select(Platform.name, func.count()).join(WorkPlatform, WorkPlatform.platform_id == Platform.id)
-        .group_by(Platform.name).order_by(func.count().desc())
+        select(Platform.name, func.count())
+        .join(WorkPlatform, WorkPlatform.platform_id == Platform.id)
+        .group_by(Platform.name)
+        .order_by(func.count().desc())
     ).all()
     city_counts = session.execute(
-        select(City.name, func.count()).join(Work, Work.city_id == City.id)
-        .group_by(City.name).order_by(func.count().desc())
+        select(City.name, func.count())
+        .join(Work, Work.city_id == City.id)
+        .group_by(City.name)
+        .order_by(func.count().desc())
     ).all()
     model_counts = session.execute(
         select(Work.model, func.count()).where(Work.model.is_not(None)).group_by(Work.model)
     ).all()
     years = session.execute(
         select(extract("year", Work.release_date).label("y"), func.count())
-        .where(Work.release_date.is_not(None)).group_by("y").order_by("y")
+        .where(Work.release_date.is_not(None))
+        .group_by("y")
+        .order_by("y")
     ).all()
     return {
         "genre": [Facet(value=k, label=genre_label(k).zh, count=n) for k, n in genre_counts],
         "platform": [Facet(value=k, label=k, count=n) for k, n in platform_counts],
         "city": [Facet(value=k, label=k, count=n) for k, n in city_counts],
-        "model": [Facet(value=k, label=term_by_key(MODELS, k).zh, count=n) for k, n in model_counts],
+        "model": [
+            Facet(value=k, label=term_by_key(MODELS, k).zh, count=n) for k, n in model_counts
+        ],
         "year": [Facet(value=str(int(y)), label=str(int(y)), count=n) for y, n in years],
     }
 

@@ -13,7 +13,7 @@ app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 def upgrade() -> None:
     """Create the database or migrate it to the newest schema.
 
-    Example: MICRODRAMA_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/test microdrama db upgrade
+    Example: MICRODRAMA_DATABASE_URL=postgresql+psycopg://me@127.0.0.1/md microdrama db upgrade
     """
     env = runtime()
     console.print(f"database is current: {env.engine.url.render_as_string(hide_password=True)}")

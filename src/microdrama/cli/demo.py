@@ -69,7 +69,9 @@ def load(
         for kind in IMPORT_KINDS:
             progress.update(task, advance=1, description=f"importing {kind}")
             with env.unit_of_work() as session:
-                report = import_demo_file(session, settings=env.settings, kind=kind, path=paths[kind])
+                report = import_demo_file(
+                    session, settings=env.settings, kind=kind, path=paths[kind]
+                )
             if not report.ok:
                 show_report(report)
                 raise typer.Exit(1)
@@ -79,5 +81,10 @@ def load(
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description:<20}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                    TimeElapsedColumn(), console=err_console)
+    return Progress(
+        TextColumn("{task.description:<20}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+    )

@@ -28,9 +28,15 @@ class Kind(StrEnum):
 
 
 def import_command(
-    kind: Annotated[Kind, typer.Argument(help="What the file holds: works, metrics, ratings or reviews")],
-    file: Annotated[Path, typer.Argument(help="CSV, TSV, XLSX, JSON Lines or Parquet; UTF-8 or GBK")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report, write nothing")] = False,
+    kind: Annotated[
+        Kind, typer.Argument(help="What the file holds: works, metrics, ratings or reviews")
+    ],
+    file: Annotated[
+        Path, typer.Argument(help="CSV, TSV, XLSX, JSON Lines or Parquet; UTF-8 or GBK")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and report, write nothing")
+    ] = False,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write the full report as JSON here")
     ] = None,
@@ -42,16 +48,29 @@ def import_command(
     """
     env = runtime()
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=err_console, transient=True, disable=as_json) as progress:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=as_json,
+        ) as progress:
             task = progress.add_task(f"{kind} {file.name}", total=None)
 
             def phase(name: str) -> None:
                 progress.update(task, description=f"{name} {file.name}")
 
             with env.unit_of_work() as session:
-                result = import_file(session, settings=env.settings, kind=kind.value, path=file,
-                                     dry_run=dry_run, user=env.settings.user, on_phase=phase)
+                result = import_file(
+                    session,
+                    settings=env.settings,
+                    kind=kind.value,
+                    path=file,
+                    dry_run=dry_run,
+                    user=env.settings.user,
+                    on_phase=phase,
+                )
     except MicrodramaError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -67,12 +86,16 @@ def import_command(
 
 def show_report(result: ImportReport) -> None:
     """Print an import report for a person."""
-    head = f"{result.file}  ({result.format}, {result.encoding or 'binary'}, {result.rows_read} rows)"
+    head = (
+        f"{result.file}  ({result.format}, {result.encoding or 'binary'}, {result.rows_read} rows)"
+    )
     console.print(head)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
     if not result.ok:
-        table = Table("row", "column", "value", "reason", title=f"{result.invalid_rows} invalid rows")
+        table = Table(
+            "row", "column", "value", "reason", title=f"{result.invalid_rows} invalid rows"
+        )
         for error in result.errors[:SHOWN_ERRORS]:
             table.add_row(str(error.row or ""), error.column or "", error.value or "", error.reason)
         console.print(table)
@@ -83,9 +106,11 @@ def show_report(result: ImportReport) -> None:
     if result.dry_run:
         console.print(f"[green]valid[/green]: {result.rows_read} rows would be imported (dry run)")
         return
-    console.print(f"[green]imported[/green]: {result.inserted} new, {result.updated} updated"
-                  + (f", lake version {result.lake_version}" if result.lake_version is not None else "")
-                  + f" (import #{result.import_id})")
+    console.print(
+        f"[green]imported[/green]: {result.inserted} new, {result.updated} updated"
+        + (f", lake version {result.lake_version}" if result.lake_version is not None else "")
+        + f" (import #{result.import_id})"
+    )
     for what, names in result.created.items():
         shown = "、".join(names[:20]) + (f" … (+{len(names) - 20})" if len(names) > 20 else "")
         console.print(f"created {len(names)} {what}: {shown}")

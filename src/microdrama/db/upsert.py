@@ -11,8 +11,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
-# Keeps every statement under SQLite's and PostgreSQL's bound-parameter limits.
-MAX_PARAMETERS = 30_000
+# Rows handed to the driver per call; bounds the memory of the parameter lists.
+BATCH_ROWS = 10_000
 
 
 def chunked(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -34,13 +34,13 @@ def upsert(
         return
     keys, update = list(keys), list(update)
     insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-    size = max(1, MAX_PARAMETERS // max(1, len(rows[0])))
-    for chunk in chunked(rows, size):
-        statement = insert(table).values(list(chunk))
-        if update:
-            statement = statement.on_conflict_do_update(
-                index_elements=keys, set_={c: statement.excluded[c] for c in update}
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=keys)
-        session.execute(statement)
+    statement = insert(table)
+    if update:
+        statement = statement.on_conflict_do_update(
+            index_elements=keys, set_={c: statement.excluded[c] for c in update}
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=keys)
+    # One compiled statement, executed many times: SQLAlchemy batches the rows per round trip.
+    for chunk in chunked(rows, BATCH_ROWS):
+        session.execute(statement, list(chunk))

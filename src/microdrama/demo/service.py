@@ -43,6 +43,10 @@ def generate(*, config: SimulationConfig, out: Path) -> dict[str, Path]:
     return write_files(simulate(config), out=out)
 
 
-def import_demo_file(session: Session, *, settings: Settings, kind: ImportKind, path: Path) -> ImportReport:
+def import_demo_file(
+    session: Session, *, settings: Settings, kind: ImportKind, path: Path
+) -> ImportReport:
     """Import one demo file, marked as simulated in the audit."""
-    return import_file(session, settings=settings, kind=kind, path=path, user="demo", simulated=True)
+    return import_file(
+        session, settings=settings, kind=kind, path=path, user="demo", simulated=True
+    )

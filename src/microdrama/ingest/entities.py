@@ -22,7 +22,7 @@ def ids_by_name(session: Session, model: NamedModel, names: Iterable[str]) -> di
     found: dict[str, int] = {}
     for chunk in chunked(wanted, 5000):
         rows = session.execute(select(model.name, model.id).where(model.name.in_(chunk)))
-        found.update({name: id_ for name, id_ in rows})
+        found.update(dict(rows.all()))
     return found
 
 
@@ -34,8 +34,13 @@ def ensure_named(
     existing = ids_by_name(session, model, wanted)
     missing = sorted(wanted - existing.keys())
     if missing:
-        upsert(session, model.__table__, [_new_row(model, name) for name in missing],  # type: ignore[arg-type]
-               keys=["name"], update=[])
+        upsert(
+            session,
+            model.__table__,
+            [_new_row(model, name) for name in missing],  # type: ignore[arg-type]
+            keys=["name"],
+            update=[],
+        )
         if created is not None:
             created.extend(missing)
         existing.update(ids_by_name(session, model, missing))
@@ -63,14 +68,19 @@ def ensure_experts(
             rows = session.execute(
                 select(Expert.external_id, Expert.id).where(Expert.external_id.in_(chunk))
             )
-            found.update({ext: id_ for ext, id_ in rows})
+            found.update(dict(rows.all()))
         return found
 
     existing = lookup(wanted)
     missing = [e for e in wanted if e not in existing]
     if missing:
-        upsert(session, Expert.__table__, [{"external_id": e} for e in missing],  # type: ignore[arg-type]
-               keys=["external_id"], update=[])
+        upsert(
+            session,
+            Expert.__table__,
+            [{"external_id": e} for e in missing],  # type: ignore[arg-type]
+            keys=["external_id"],
+            update=[],
+        )
         created.extend(missing)
         existing.update(lookup(missing))
     return existing
@@ -80,8 +90,10 @@ def company_codes(session: Session, names: Iterable[str]) -> dict[str, str | Non
     """The stored credit code of each named company that exists."""
     found: dict[str, str | None] = {}
     for chunk in chunked(sorted(set(names)), 5000):
-        rows = session.execute(select(Company.name, Company.credit_code).where(Company.name.in_(chunk)))
-        found.update({name: code for name, code in rows})
+        rows = session.execute(
+            select(Company.name, Company.credit_code).where(Company.name.in_(chunk))
+        )
+        found.update(dict(rows.all()))
     return found
 
 

@@ -8,7 +8,9 @@ from pydantic import BaseModel, Field
 class RowError(BaseModel):
     """One problem in an import file, located by row and column."""
 
-    row: int | None = Field(description="Row number as the user sees it (header = 1); None for the file")
+    row: int | None = Field(
+        description="Row number as the user sees it (header = 1); None for the file"
+    )
     column: str | None = None
     value: str | None = None
     reason: str

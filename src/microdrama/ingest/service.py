@@ -23,6 +23,8 @@ from microdrama.ingest.models import ImportRecord
 from microdrama.ingest.schemas import ImportReport, RowError
 from microdrama.ingest.writers import WRITERS, WriteContext, check_works
 
+# Rows validated at a time: bounds memory whatever the file's size.
+CHUNK_ROWS = 250_000
 # A report lists this many row errors at most; the count of invalid rows is always exact.
 MAX_LISTED_ERRORS = 100_000
 
@@ -49,20 +51,27 @@ def import_file(
     try:
         phase("reading")
         report = ImportReport(file=str(path), kind=kind, sha256=_sha256(path), dry_run=dry_run)
-        source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
+        source = readers.open_table(
+            path, workdir=workdir, header_hint=canonical_name, types=validate.csv_types(kind)
+        )
         report.format, report.encoding = source.format, source.encoding
         mapping = _map_headers(source.headers, kind, report)
         if report.errors:
             return _reject(session, report, settings=settings, user=user, simulated=simulated)
-        frame = source.frame.select(
-            pl.col(validate.ROW), *(pl.col(h).alias(c) for h, c in mapping.items())
-        )
         known = _known_work_ids(session) if kind != "works" else None
         phase("validating")
-        staged = workdir / "staged.parquet"
-        validate.plan(kind, frame, present=set(mapping.values()), known_work_ids=known).sink_parquet(
-            staged
-        )
+        staged = workdir / "staged"
+        try:
+            frame = _canonical(source, mapping)
+            _validate_to(staged, kind, frame, present=set(mapping.values()), known=known)
+        except pl.exceptions.ComputeError:
+            if not source.typed:
+                raise
+            # A cell that does not fit its type: read everything as text and explain it.
+            shutil.rmtree(staged, ignore_errors=True)
+            source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
+            frame = _canonical(source, mapping)
+            _validate_to(staged, kind, frame, present=set(mapping.values()), known=known)
         rows = pl.scan_parquet(staged)
         report.rows_read = rows.select(pl.len()).collect().item()
         _collect_row_errors(kind, rows, frame, report)
@@ -74,11 +83,15 @@ def import_file(
         if dry_run:
             return report
         phase("writing")
-        record = _record(report, settings=settings, user=user, simulated=simulated, status="running")
+        record = _record(
+            report, settings=settings, user=user, simulated=simulated, status="running"
+        )
         session.add(record)
         session.flush()
         context = WriteContext(
-            session=session, lake_root=settings.resolved_lake_uri, import_id=record.id,
+            session=session,
+            lake_root=settings.resolved_lake_uri,
+            import_id=record.id,
             present=set(mapping.values()),
         )
         WRITERS[kind](context, staged)
@@ -88,12 +101,45 @@ def import_file(
         report.lake_version, report.import_id = context.lake_version, record.id
         report.created = {k: v for k, v in context.created.items() if v}
         report.committed = True
-        record.status, record.rows_inserted, record.rows_updated = "committed", report.inserted, report.updated
-        record.lake_version, record.created, record.finished_at = report.lake_version, report.created, utcnow()
+        record.status, record.rows_inserted, record.rows_updated = (
+            "committed",
+            report.inserted,
+            report.updated,
+        )
+        record.lake_version, record.created, record.finished_at = (
+            report.lake_version,
+            report.created,
+            utcnow(),
+        )
         session.flush()
         return report
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _canonical(source: readers.SourceTable, mapping: dict[str, str]) -> pl.LazyFrame:
+    """The row number and the mapped columns under their canonical names."""
+    return source.frame.select(
+        pl.col(validate.ROW), *(pl.col(h).alias(c) for h, c in mapping.items())
+    )
+
+
+def _validate_to(
+    staged: Path, kind: ImportKind, frame: pl.LazyFrame, *, present: set[str],
+    known: pl.Series | None,
+) -> None:
+    """Check the rows chunk by chunk (bounded memory) into Parquet parts of values and errors."""
+    staged.mkdir()
+    parts = 0
+    for chunk in frame.collect_batches(chunk_size=CHUNK_ROWS):
+        checked = validate.check_chunk(kind, chunk, present=present, known_work_ids=known)
+        checked.write_parquet(
+            staged / f"part-{parts:05d}.parquet", statistics=False, compression="uncompressed"
+        )
+        parts += 1
+    if not parts:
+        empty = validate.check_chunk(kind, frame.head(0).collect(), present=present)
+        empty.write_parquet(staged / "part-00000.parquet")
 
 
 def _sha256(path: Path) -> str:
@@ -115,19 +161,26 @@ def _map_headers(headers: list[str], kind: ImportKind, report: ImportReport) -> 
             report.warnings.append(f"column '{header}' is not a {kind} column and was ignored")
             continue
         if canonical in seen:
-            report.errors.append(RowError(
-                row=1, column=header,
-                reason=f"columns '{seen[canonical]}' and '{header}' both mean {canonical}",
-            ))
+            report.errors.append(
+                RowError(
+                    row=1,
+                    column=header,
+                    reason=f"columns '{seen[canonical]}' and '{header}' both mean {canonical}",
+                )
+            )
             continue
         seen[canonical] = header
         mapping[header] = canonical
+    found = ", ".join(headers) or "none"
     for column in spec.required:
         if column not in seen:
-            report.errors.append(RowError(
-                row=1, column=column,
-                reason=f"required column '{column}' is missing; found: {', '.join(headers) or 'none'}",
-            ))
+            report.errors.append(
+                RowError(
+                    row=1,
+                    column=column,
+                    reason=f"required column '{column}' is missing; found: {found}",
+                )
+            )
     report.columns = mapping
     return mapping
 
@@ -159,27 +212,33 @@ def _collect_row_errors(
         .filter(pl.col(validate.ROW) != pl.col("first"))
         .collect()
     )
-    report.invalid_rows = len(set(bad[validate.ROW].to_list()) | set(duplicates[validate.ROW].to_list()))
+    report.invalid_rows = len(
+        set(bad[validate.ROW].to_list()) | set(duplicates[validate.ROW].to_list())
+    )
     if not report.invalid_rows:
         return
     listed = bad.head(MAX_LISTED_ERRORS)
-    raw = (
-        source.filter(pl.col(validate.ROW).is_in(listed[validate.ROW].unique().implode()))
-        .collect()
-    )
+    raw = source.filter(
+        pl.col(validate.ROW).is_in(listed[validate.ROW].unique().implode())
+    ).collect()
     raw_values = {
-        (row[validate.ROW], column): row.get(column)
-        for row in raw.iter_rows(named=True) for column in raw.columns
+        (row[validate.ROW], column): None if row.get(column) is None else str(row[column])
+        for row in raw.iter_rows(named=True)
+        for column in raw.columns
     }
     for row, column, reason in listed.iter_rows():
-        report.errors.append(RowError(row=row, column=column, value=raw_values.get((row, column)),
-                                      reason=reason))
+        report.errors.append(
+            RowError(row=row, column=column, value=raw_values.get((row, column)), reason=reason)
+        )
     for record in duplicates.head(MAX_LISTED_ERRORS).iter_rows(named=True):
-        report.errors.append(RowError(
-            row=record[validate.ROW], column=", ".join(key),
-            value=" / ".join(str(record[k]) for k in key),
-            reason=f"duplicate of row {record['first']} (same {', '.join(key)})",
-        ))
+        report.errors.append(
+            RowError(
+                row=record[validate.ROW],
+                column=", ".join(key),
+                value=" / ".join(str(record[k]) for k in key),
+                reason=f"duplicate of row {record['first']} (same {', '.join(key)})",
+            )
+        )
     report.errors.sort(key=lambda e: (e.row or 0, e.column or ""))
     omitted = len(bad) + len(duplicates) - len(report.errors)
     if omitted > 0:
@@ -190,10 +249,17 @@ def _record(
     report: ImportReport, *, settings: Settings, user: str, simulated: bool, status: str
 ) -> ImportRecord:
     return ImportRecord(
-        kind=report.kind, file_name=Path(report.file).name, file_sha256=report.sha256 or "",
-        file_format=report.format or "?", encoding=report.encoding, status=status,
-        rows_read=report.rows_read, invalid_rows=report.invalid_rows, user=user,
-        simulated=simulated, created={},
+        kind=report.kind,
+        file_name=Path(report.file).name,
+        file_sha256=report.sha256 or "",
+        file_format=report.format or "?",
+        encoding=report.encoding,
+        status=status,
+        rows_read=report.rows_read,
+        invalid_rows=report.invalid_rows,
+        user=user,
+        simulated=simulated,
+        created={},
     )
 
 
@@ -202,7 +268,9 @@ def _reject(
 ) -> ImportReport:
     """Record a rejected attempt in the audit (unless dry) and return the report."""
     if not report.dry_run:
-        record = _record(report, settings=settings, user=user, simulated=simulated, status="rejected")
+        record = _record(
+            report, settings=settings, user=user, simulated=simulated, status="rejected"
+        )
         record.finished_at = utcnow()
         session.add(record)
         session.flush()
@@ -213,5 +281,7 @@ def _reject(
 def recent_imports(session: Session, *, limit: int = 50) -> list[ImportRecord]:
     """The newest import records first."""
     return list(
-        session.execute(select(ImportRecord).order_by(ImportRecord.id.desc()).limit(limit)).scalars()
+        session.execute(
+            select(ImportRecord).order_by(ImportRecord.id.desc()).limit(limit)
+        ).scalars()
     )

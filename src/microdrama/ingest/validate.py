@@ -1,4 +1,4 @@
-"""Vectorised validation of an import file: canonical string columns in, parsed values and errors out.
+"""Vectorised validation of an import file: canonical text columns in, typed values and errors out.
 
 Pure Polars: each column becomes a typed value column and an `err__<column>` column holding the
 reason its text is invalid (null when valid). No database, no Python loop over rows.
@@ -7,6 +7,7 @@ reason its text is invalid (null when valid). No database, no Python loop over r
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -21,11 +22,12 @@ ERROR_PREFIX = "err__"
 LIST_SEPARATORS = r"[|｜,，、;；/]"
 
 Rule = Callable[[str], Parsed]
+FastRule = Callable[[str], values.Fast]
 
 
-def _required(column: str, parsed: Parsed) -> Parsed:
-    """Make a blank value an error."""
-    blank = pl.col(column).is_null() | (pl.col(column).str.strip_chars() == "")
+def _required(parsed: Parsed) -> Parsed:
+    """Make a blank value an error (a value that is null without an error was blank)."""
+    blank = parsed.value.is_null() & parsed.error.is_null()
     error = pl.when(blank).then(pl.lit("required value is blank")).otherwise(parsed.error)
     return Parsed(value=parsed.value, error=error)
 
@@ -79,9 +81,11 @@ def _genres(column: str) -> Parsed:
 def _name_list(column: str) -> Parsed:
     """A list of names separated by | (or ，、/), normalised to '|'."""
     normalised = values.text(column).value.str.replace_all(LIST_SEPARATORS, "|")
-    cleaned = normalised.str.split("|").list.eval(
-        pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != "")
-    ).list.join("|")
+    cleaned = (
+        normalised.str.split("|")
+        .list.eval(pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != ""))
+        .list.join("|")
+    )
     return Parsed(value=pl.when(cleaned != "").then(cleaned).otherwise(None), error=pl.lit(None))
 
 
@@ -89,8 +93,10 @@ def _credit_code(column: str) -> Parsed:
     """A unified social credit code, checked by its check digit, vectorised over the column."""
     code = values.text(column).value.str.to_uppercase()
     digit_values = {char: index for index, char in enumerate(uscc.ALPHABET)}
-    chars = [code.str.slice(i, 1).replace_strict(digit_values, default=None, return_dtype=pl.Int64)
-             for i in range(18)]
+    chars = [
+        code.str.slice(i, 1).replace_strict(digit_values, default=None, return_dtype=pl.Int64)
+        for i in range(18)
+    ]
     weighted = pl.sum_horizontal(
         [char * weight for char, weight in zip(chars[:17], uscc.WEIGHTS, strict=True)]
     )
@@ -102,7 +108,11 @@ def _credit_code(column: str) -> Parsed:
         .when(code.str.len_chars() != 18)
         .then(pl.format("credit code must have 18 characters: '{}'", code))
         .when(bad_char)
-        .then(pl.format("credit code has characters outside 0-9 and A-Y (no I, O, S, V, Z): '{}'", code))
+        .then(
+            pl.format(
+                "credit code has characters outside 0-9 and A-Y (no I, O, S, V, Z): '{}'", code
+            )
+        )
         .when(chars[17] != expected)
         .then(pl.format("credit code check digit is wrong: '{}'", code))
         .otherwise(None)
@@ -111,86 +121,146 @@ def _credit_code(column: str) -> Parsed:
 
 
 def _text(column: str) -> Parsed:
-    return values.text(column)
+    # The plain form of values.text: this runs on every row of every file.
+    cell = pl.col(column).str.strip_chars()
+    return Parsed(
+        value=pl.when(cell.is_in(values.BLANKS)).then(None).otherwise(cell), error=pl.lit(None)
+    )
 
 
-RULES: dict[ImportKind, dict[str, Rule]] = {
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """How to parse a column: the full parser, and a fast path for plain cells if there is one."""
+
+    full: Rule
+    fast: FastRule | None = None
+    # The type a clean export's column can be scanned as directly, and the bounds its values
+    # must then keep.
+    dtype: pl.DataType | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+def _count() -> ColumnRule:
+    return ColumnRule(values.count, values.fast_integer, pl.Int64(), minimum=0)
+
+
+def _money() -> ColumnRule:
+    # Eight decimals: a cell that loses digits beyond them still rounds to the same fen, and
+    # one with digits below the fen falls back to the exact text parser (see values.typed_fen).
+    return ColumnRule(values.money_fen, values.fast_money_fen, pl.Decimal(38, 8), minimum=0)
+
+
+def _date() -> ColumnRule:
+    return ColumnRule(values.date, values.fast_date, pl.Date())
+
+
+def _score(minimum: float) -> ColumnRule:
+    return ColumnRule(
+        lambda c: values.number(c, minimum=minimum, maximum=10),
+        lambda c: values.fast_number(c, minimum=minimum, maximum=10),
+        pl.Float64(),
+        minimum=minimum,
+        maximum=10,
+    )
+
+
+TEXT = ColumnRule(_text)
+NAMES = ColumnRule(_name_list)
+
+RULES: dict[ImportKind, dict[str, ColumnRule]] = {
     "works": {
-        "work_id": _text,
-        "title": _text,
-        "title_en": _text,
-        "genres": _genres,
-        "episodes": lambda c: values.integer(c, minimum=1, maximum=2000),
-        "episode_minutes": lambda c: values.number(c, minimum=0.1, maximum=60),
-        "release_date": values.date,
-        "platform": _name_list,
-        "producer": _name_list,
-        "city": _text,
-        "model": _term(MODELS, "model"),
-        "paywall_episode": lambda c: values.integer(c, minimum=1, maximum=2000),
-        "price_per_episode": values.money_fen,
-        "filing_no": _text,
-        "investment_tier": _term(INVESTMENT_TIERS, "investment tier"),
-        "publisher": _name_list,
-        "distributor": _name_list,
-        "producer_credit_code": _credit_code,
-        "director": _name_list,
-        "screenwriter": _name_list,
-        "lead_actors": _name_list,
-        "languages": _name_list,
+        "work_id": TEXT,
+        "title": TEXT,
+        "title_en": TEXT,
+        "genres": ColumnRule(_genres),
+        "episodes": ColumnRule(lambda c: values.integer(c, minimum=1, maximum=2000)),
+        "episode_minutes": ColumnRule(lambda c: values.number(c, minimum=0.1, maximum=60)),
+        "release_date": _date(),
+        "platform": NAMES,
+        "producer": NAMES,
+        "city": TEXT,
+        "model": ColumnRule(_term(MODELS, "model")),
+        "paywall_episode": ColumnRule(lambda c: values.integer(c, minimum=1, maximum=2000)),
+        "price_per_episode": _money(),
+        "filing_no": TEXT,
+        "investment_tier": ColumnRule(_term(INVESTMENT_TIERS, "investment tier")),
+        "publisher": NAMES,
+        "distributor": NAMES,
+        "producer_credit_code": ColumnRule(_credit_code),
+        "director": NAMES,
+        "screenwriter": NAMES,
+        "lead_actors": NAMES,
+        "languages": NAMES,
     },
     "metrics": {
-        "work_id": _text,
-        "platform": _text,
-        "date": values.date,
-        "plays": values.count,
-        "viewers": values.count,
-        "watch_minutes": lambda c: values.number(c, minimum=0),
-        "completion_rate": values.rate,
-        "likes": values.count,
-        "comments": values.count,
-        "shares": values.count,
-        "favorites": values.count,
-        "recharge_yuan": values.money_fen,
-        "ad_revenue_yuan": values.money_fen,
-        "ad_spend_yuan": values.money_fen,
+        "work_id": TEXT,
+        "platform": TEXT,
+        "date": _date(),
+        "plays": _count(),
+        "viewers": _count(),
+        "watch_minutes": ColumnRule(
+            lambda c: values.number(c, minimum=0),
+            lambda c: values.fast_number(c, minimum=0),
+            pl.Float64(),
+            minimum=0,
+        ),
+        "completion_rate": ColumnRule(
+            values.rate, values.fast_rate, pl.Float64(), minimum=0, maximum=1
+        ),
+        "likes": _count(),
+        "comments": _count(),
+        "shares": _count(),
+        "favorites": _count(),
+        "recharge_yuan": _money(),
+        "ad_revenue_yuan": _money(),
+        "ad_spend_yuan": _money(),
     },
     "ratings": {
-        "work_id": _text,
-        "platform": _text,
-        "score": lambda c: values.number(c, minimum=0, maximum=10),
-        "votes": values.count,
+        "work_id": TEXT,
+        "platform": TEXT,
+        "score": _score(0),
+        "votes": _count(),
     },
     "reviews": {
-        "work_id": _text,
-        "expert_id": _text,
-        "values": lambda c: values.number(c, minimum=1, maximum=10),
-        "artistry": lambda c: values.number(c, minimum=1, maximum=10),
-        "production": lambda c: values.number(c, minimum=1, maximum=10),
-        "innovation": lambda c: values.number(c, minimum=1, maximum=10),
-        "comment": _text,
-        "reviewed_on": values.date,
+        "work_id": TEXT,
+        "expert_id": TEXT,
+        "values": _score(1),
+        "artistry": _score(1),
+        "production": _score(1),
+        "innovation": _score(1),
+        "comment": TEXT,
+        "reviewed_on": _date(),
     },
 }
 
 
-def plan(
+def check_chunk(
     kind: ImportKind,
-    frame: pl.LazyFrame,
+    chunk: pl.DataFrame,
     *,
     present: set[str],
     known_work_ids: pl.Series | None = None,
-) -> pl.LazyFrame:
-    """Parse and check every canonical column of `kind`; absent columns become nulls."""
+) -> pl.DataFrame:
+    """Parse and check every canonical column of `kind` in one chunk of rows.
+
+    Absent columns become nulls. A column whose cells are all plain in this chunk takes its
+    fast path; otherwise the full parser, which also explains every invalid cell.
+    """
     spec = SPECS[kind]
-    rules = RULES[kind]
     missing = [c for c in spec.all if c not in present]
-    source = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in missing)
+    source = chunk.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in missing)
+    fast_values = _fast_values(kind, source, present)
+    source = _typed_as_text(source, keep=set(fast_values))
     exprs: list[pl.Expr] = [pl.col(ROW)]
     for column in spec.all:
-        parsed = rules[column](column)
+        if column in fast_values:
+            parsed = Parsed(value=pl.lit(fast_values[column]), error=pl.lit(None, pl.Utf8))
+        else:
+            parsed = RULES[kind][column].full(column)
         if column in spec.required:
-            parsed = _required(column, parsed)
+            parsed = _required(parsed)
         if column == "work_id" and kind != "works" and known_work_ids is not None:
             parsed = _known_work(parsed, known_work_ids)
         exprs.append(parsed.value.alias(column))
@@ -199,6 +269,52 @@ def plan(
     if kind == "works":
         checked = checked.with_columns(_paywall_within_episodes())
     return checked
+
+
+def _fast_values(kind: ImportKind, chunk: pl.DataFrame, present: set[str]) -> dict[str, pl.Series]:
+    """Parsed values of the present columns whose fast path is right for every cell."""
+    fast = {
+        column: _typed(column, rule) if chunk.schema[column] != pl.Utf8 else rule.fast(column)
+        for column, rule in RULES[kind].items()
+        if rule.fast is not None and column in present
+    }
+    if not fast:
+        return {}
+    probe = chunk.select(
+        *(f.value.alias(column) for column, f in fast.items()),
+        *(f.ok.alias(f"ok__{column}") for column, f in fast.items()),
+    )
+    verdict = probe.select(pl.col(f"ok__{column}").all() for column in fast).row(0)
+    return {column: probe[column] for column, ok in zip(fast, verdict, strict=True) if ok}
+
+
+def _typed(column: str, rule: ColumnRule) -> values.Fast:
+    """A column scanned with a type: its values as they are, within the rule's bounds."""
+    if isinstance(rule.dtype, pl.Decimal):
+        return values.typed_fen(column)
+    cell = pl.col(column)
+    inside = cell.is_not_null()
+    if rule.dtype is not None and rule.dtype.is_float():
+        inside &= cell.is_finite()
+    if rule.minimum is not None:
+        inside &= cell >= rule.minimum
+    if rule.maximum is not None:
+        inside &= cell <= rule.maximum
+    return values.Fast(cell, cell.is_null() | inside)
+
+
+def csv_types(kind: ImportKind) -> dict[str, pl.DataType]:
+    """Canonical column -> the type a clean export's column can be scanned as."""
+    return {c: rule.dtype for c, rule in RULES[kind].items() if rule.dtype is not None}
+
+
+def _typed_as_text(chunk: pl.DataFrame, *, keep: set[str]) -> pl.DataFrame:
+    """Columns scanned with a type (but those in `keep`) as the text the full parsers read."""
+    return chunk.with_columns(
+        pl.col(name).cast(pl.Utf8)
+        for name, dtype in chunk.schema.items()
+        if name != ROW and name not in keep and dtype != pl.Utf8
+    )
 
 
 def _known_work(parsed: Parsed, known: pl.Series) -> Parsed:
@@ -219,8 +335,13 @@ def _paywall_within_episodes() -> pl.Expr:
     beyond = pl.col("paywall_episode") > pl.col("episodes")
     return (
         pl.when(pl.col(column).is_null() & beyond.fill_null(False))
-        .then(pl.format("paywall episode {} is after the last episode {}",
-                        pl.col("paywall_episode"), pl.col("episodes")))
+        .then(
+            pl.format(
+                "paywall episode {} is after the last episode {}",
+                pl.col("paywall_episode"),
+                pl.col("episodes"),
+            )
+        )
         .otherwise(pl.col(column))
         .alias(column)
     )

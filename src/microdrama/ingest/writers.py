@@ -10,7 +10,6 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
-import pyarrow.dataset as pads
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -61,20 +60,35 @@ def work_ids(session: Session, external_ids: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in chunked(sorted(set(external_ids)), 5000):
         rows = session.execute(select(Work.external_id, Work.id).where(Work.external_id.in_(chunk)))
-        found.update({ext: id_ for ext, id_ in rows})
+        found.update(dict(rows.all()))
     return found
 
 
 # --- works -----------------------------------------------------------------------------------
 
 WORK_COLUMNS = {
-    "title": "title", "title_en": "title_en", "episodes": "episodes",
-    "episode_minutes": "episode_minutes", "release_date": "release_date", "model": "model",
-    "paywall_episode": "paywall_episode", "price_per_episode": "price_per_episode_fen",
-    "filing_no": "filing_no", "investment_tier": "investment_tier", "languages": "languages",
+    "title": "title",
+    "title_en": "title_en",
+    "episodes": "episodes",
+    "episode_minutes": "episode_minutes",
+    "release_date": "release_date",
+    "model": "model",
+    "paywall_episode": "paywall_episode",
+    "price_per_episode": "price_per_episode_fen",
+    "filing_no": "filing_no",
+    "investment_tier": "investment_tier",
+    "languages": "languages",
 }
-COMPANY_ROLE_COLUMNS = {"producer": "producer", "publisher": "publisher", "distributor": "distributor"}
-CREDIT_COLUMNS = {"director": "director", "screenwriter": "screenwriter", "lead_actors": "lead_actor"}
+COMPANY_ROLE_COLUMNS = {
+    "producer": "producer",
+    "publisher": "publisher",
+    "distributor": "distributor",
+}
+CREDIT_COLUMNS = {
+    "director": "director",
+    "screenwriter": "screenwriter",
+    "lead_actors": "lead_actor",
+}
 
 
 def check_works(session: Session, rows: pl.DataFrame) -> list[RowError]:
@@ -82,13 +96,20 @@ def check_works(session: Session, rows: pl.DataFrame) -> list[RowError]:
     if "producer_credit_code" not in rows.columns:
         return []
     coded = rows.filter(pl.col("producer_credit_code").is_not_null()).select(
-        "__row", pl.col("producer").str.split("|").list.first().alias("company"),
+        "__row",
+        pl.col("producer").str.split("|").list.first().alias("company"),
         pl.col("producer_credit_code").alias("code"),
     )
     errors: list[RowError] = []
-    for row, company, code in coded.filter(pl.col("company").is_null()).iter_rows():
-        errors.append(RowError(row=row, column="producer_credit_code", value=code,
-                               reason="credit code given without a producer"))
+    for row, _company, code in coded.filter(pl.col("company").is_null()).iter_rows():
+        errors.append(
+            RowError(
+                row=row,
+                column="producer_credit_code",
+                value=code,
+                reason="credit code given without a producer",
+            )
+        )
     coded = coded.filter(pl.col("company").is_not_null())
     per_company = coded.group_by("company").agg(pl.col("code").n_unique().alias("codes"))
     per_code = coded.group_by("code").agg(pl.col("company").n_unique().alias("companies"))
@@ -107,7 +128,9 @@ def check_works(session: Session, rows: pl.DataFrame) -> list[RowError]:
         elif stored_names.get(code, company) != company:
             reason = f"credit code {code} belongs to stored company '{stored_names[code]}'"
         if reason:
-            errors.append(RowError(row=row, column="producer_credit_code", value=code, reason=reason))
+            errors.append(
+                RowError(row=row, column="producer_credit_code", value=code, reason=reason)
+            )
     return errors
 
 
@@ -116,7 +139,9 @@ def write_works(context: WriteContext, staged: Path) -> None:
     session, present = context.session, context.present
     rows = pl.read_parquet(staged)
     cities = entities.ensure_named(
-        session, City, rows["city"].drop_nulls().unique().to_list(),
+        session,
+        City,
+        rows["city"].drop_nulls().unique().to_list(),
         created=context.created_list("cities"),
     )
     existing = work_ids(session, rows["work_id"].to_list())
@@ -136,21 +161,33 @@ def write_works(context: WriteContext, staged: Path) -> None:
     context.updated = len(existing)
     work_id_list = [ids[ext] for ext in rows["work_id"].to_list()]
     if "genres" in present:
-        _replace_links(session, WorkGenre, work_id_list, [
-            {"work_id": w, "genre": g, "position": i}
-            for w, genres in zip(work_id_list, _split(rows["genres"]), strict=True)
-            for i, g in enumerate(genres)
-        ])
+        _replace_links(
+            session,
+            WorkGenre,
+            work_id_list,
+            [
+                {"work_id": w, "genre": g, "position": i}
+                for w, genres in zip(work_id_list, _split(rows["genres"]), strict=True)
+                for i, g in enumerate(genres)
+            ],
+        )
     if "platform" in present:
         platforms = entities.ensure_named(
-            session, Platform, [p for ps in _split(rows["platform"]) for p in ps],
+            session,
+            Platform,
+            [p for ps in _split(rows["platform"]) for p in ps],
             created=context.created_list("platforms"),
         )
-        _replace_links(session, WorkPlatform, work_id_list, [
-            {"work_id": w, "platform_id": platforms[p], "position": i}
-            for w, names in zip(work_id_list, _split(rows["platform"]), strict=True)
-            for i, p in enumerate(dict.fromkeys(names))
-        ])
+        _replace_links(
+            session,
+            WorkPlatform,
+            work_id_list,
+            [
+                {"work_id": w, "platform_id": platforms[p], "position": i}
+                for w, names in zip(work_id_list, _split(rows["platform"]), strict=True)
+                for i, p in enumerate(dict.fromkeys(names))
+            ],
+        )
     _write_companies(context, rows, work_id_list, cities)
     _write_credits(context, rows, work_id_list)
 
@@ -163,7 +200,9 @@ def _write_companies(
     if not roles:
         return
     names = {name for c in roles for names in _split(rows[c]) for name in names}
-    companies = entities.ensure_named(session, Company, names, created=context.created_list("companies"))
+    companies = entities.ensure_named(
+        session, Company, names, created=context.created_list("companies")
+    )
     if "producer_credit_code" in present or "city" in present:
         _set_company_details(context, rows, companies, cities)
     links = {
@@ -175,22 +214,34 @@ def _write_companies(
     role_names = [COMPANY_ROLE_COLUMNS[c] for c in roles]
     for chunk in chunked(work_id_list, 20_000):
         session.execute(
-            delete(WorkCompany).where(WorkCompany.work_id.in_(chunk), WorkCompany.role.in_(role_names))
+            delete(WorkCompany).where(
+                WorkCompany.work_id.in_(chunk), WorkCompany.role.in_(role_names)
+            )
         )
-    upsert(session, WorkCompany.__table__,  # type: ignore[arg-type]
-           [{"work_id": w, "company_id": c, "role": r} for w, c, r in sorted(links)],
-           keys=["work_id", "company_id", "role"], update=[])
+    upsert(
+        session,
+        WorkCompany.__table__,  # type: ignore[arg-type]
+        [{"work_id": w, "company_id": c, "role": r} for w, c, r in sorted(links)],
+        keys=["work_id", "company_id", "role"],
+        update=[],
+    )
 
 
 def _set_company_details(
     context: WriteContext, rows: pl.DataFrame, companies: dict[str, int], cities: dict[str, int]
 ) -> None:
     """Give producers their credit code and, when they have none yet, the work's city."""
-    firsts = rows.select(
-        pl.col("producer").str.split("|").list.first().alias("company"),
-        pl.col("producer_credit_code") if "producer_credit_code" in rows.columns else pl.lit(None),
-        pl.col("city"),
-    ).filter(pl.col("company").is_not_null()).unique(subset="company", keep="first")
+    firsts = (
+        rows.select(
+            pl.col("producer").str.split("|").list.first().alias("company"),
+            pl.col("producer_credit_code")
+            if "producer_credit_code" in rows.columns
+            else pl.lit(None),
+            pl.col("city"),
+        )
+        .filter(pl.col("company").is_not_null())
+        .unique(subset="company", keep="first")
+    )
     table = Company.__table__
     for company, code, city in firsts.iter_rows():
         values: dict[str, Any] = {}
@@ -198,11 +249,14 @@ def _set_company_details(
             values["credit_code"] = code
         if city and city in cities:
             context.session.execute(
-                table.update().where(table.c.id == companies[company], table.c.city_id.is_(None))
+                table.update()
+                .where(table.c.id == companies[company], table.c.city_id.is_(None))
                 .values(city_id=cities[city])
             )
         if values:
-            context.session.execute(table.update().where(table.c.id == companies[company]).values(**values))
+            context.session.execute(
+                table.update().where(table.c.id == companies[company]).values(**values)
+            )
 
 
 def _write_credits(context: WriteContext, rows: pl.DataFrame, work_id_list: list[int]) -> None:
@@ -220,13 +274,22 @@ def _write_credits(context: WriteContext, rows: pl.DataFrame, work_id_list: list
     roles = [CREDIT_COLUMNS[c] for c in columns]
     for chunk in chunked(work_id_list, 20_000):
         session.execute(delete(Credit).where(Credit.work_id.in_(chunk), Credit.role.in_(roles)))
-    upsert(session, Credit.__table__,  # type: ignore[arg-type]
-           [{"work_id": w, "person_id": p, "role": r, "position": i} for (w, p, r), i in links.items()],
-           keys=["work_id", "person_id", "role"], update=["position"])
+    upsert(
+        session,
+        Credit.__table__,  # type: ignore[arg-type]
+        [
+            {"work_id": w, "person_id": p, "role": r, "position": i}
+            for (w, p, r), i in links.items()
+        ],
+        keys=["work_id", "person_id", "role"],
+        update=["position"],
+    )
 
 
 def _replace_links(
-    session: Session, model: type[WorkGenre] | type[WorkPlatform], work_id_list: list[int],
+    session: Session,
+    model: type[WorkGenre] | type[WorkPlatform],
+    work_id_list: list[int],
     rows: list[dict[str, Any]],
 ) -> None:
     for chunk in chunked(work_id_list, 20_000):
@@ -238,39 +301,61 @@ def _replace_links(
 # --- metrics ---------------------------------------------------------------------------------
 
 METRIC_SOURCE_COLUMNS = [
-    "work_id", "platform", "date", "plays", "viewers", "watch_minutes", "completion_rate",
-    "likes", "comments", "shares", "favorites", "recharge_yuan", "ad_revenue_yuan", "ad_spend_yuan",
+    "work_id",
+    "platform",
+    "date",
+    "plays",
+    "viewers",
+    "watch_minutes",
+    "completion_rate",
+    "likes",
+    "comments",
+    "shares",
+    "favorites",
+    "recharge_yuan",
+    "ad_revenue_yuan",
+    "ad_spend_yuan",
 ]
-METRIC_RENAMES = {"recharge_yuan": "recharge_fen", "ad_revenue_yuan": "ad_revenue_fen",
-                  "ad_spend_yuan": "ad_spend_fen"}
+METRIC_RENAMES = {
+    "recharge_yuan": "recharge_fen",
+    "ad_revenue_yuan": "ad_revenue_fen",
+    "ad_spend_yuan": "ad_spend_fen",
+}
 
 
 def write_metrics(context: WriteContext, staged: Path) -> None:
     """Upsert the daily metrics into the Delta table in one commit."""
     scan = pl.scan_parquet(staged)
-    bounds = scan.select(pl.col("date").min().alias("first"), pl.col("date").max().alias("last"),
-                         pl.col("platform").unique().implode().alias("platforms")).collect()
+    bounds = scan.select(
+        pl.col("date").min().alias("first"),
+        pl.col("date").max().alias("last"),
+        pl.col("platform").unique().implode().alias("platforms"),
+    ).collect()
     if bounds["first"][0] is None:
         return
-    entities.ensure_named(context.session, Platform, bounds["platforms"][0].to_list(),
-                          created=context.created_list("platforms"))
+    entities.ensure_named(
+        context.session,
+        Platform,
+        bounds["platforms"][0].to_list(),
+        created=context.created_list("platforms"),
+    )
     first: date = bounds["first"][0]
     last: date = bounds["last"][0]
-    dataset = pads.dataset(str(staged), format="parquet")
-    import_id = context.import_id
-
-    def batches() -> Any:
-        for batch in dataset.to_batches(columns=METRIC_SOURCE_COLUMNS):
-            table = pa.Table.from_batches([batch]).rename_columns(
-                [METRIC_RENAMES.get(c, c) for c in batch.schema.names]
-            )
-            table = table.append_column("import_id", pa.array([import_id] * len(table), pa.int64()))
-            yield from table.select(lake.SCHEMA.names).cast(lake.SCHEMA).to_batches()
-
-    reader = pa.RecordBatchReader.from_batches(lake.SCHEMA, batches())
+    columns = [
+        pl.col(c).alias(METRIC_RENAMES.get(c, c)) for c in METRIC_SOURCE_COLUMNS
+    ] + [pl.lit(context.import_id, dtype=pl.Int64).alias("import_id")]
+    batches = (
+        batch.to_arrow().cast(lake.SCHEMA)
+        for batch in scan.select(columns).collect_batches(chunk_size=250_000)
+    )
+    reader = pa.RecordBatchReader.from_batches(
+        lake.SCHEMA, (b for table in batches for b in table.to_batches())
+    )
     result = lake.write(lake.metrics_uri(context.lake_root), reader, first=first, last=last)
     context.inserted, context.updated, context.lake_version = (
-        result.inserted, result.updated, result.version
+        result.inserted,
+        result.updated,
+        result.version,
     )
 
 
@@ -282,22 +367,40 @@ def write_ratings(context: WriteContext, staged: Path) -> None:
     session = context.session
     rows = pl.read_parquet(staged)
     works = work_ids(session, rows["work_id"].to_list())
-    platforms = entities.ensure_named(session, Platform, rows["platform"].to_list(),
-                                      created=context.created_list("platforms"))
-    existing = {
-        (w, p) for w, p in session.execute(
-            select(AudienceRating.work_id, AudienceRating.platform_id).where(
-                AudienceRating.work_id.in_(list(works.values())))
-        )
-    } if len(works) < 30_000 else set()
+    platforms = entities.ensure_named(
+        session, Platform, rows["platform"].to_list(), created=context.created_list("platforms")
+    )
+    existing = (
+        {
+            (w, p)
+            for w, p in session.execute(
+                select(AudienceRating.work_id, AudienceRating.platform_id).where(
+                    AudienceRating.work_id.in_(list(works.values()))
+                )
+            )
+        }
+        if len(works) < 30_000
+        else set()
+    )
     now = utcnow()
     records = [
-        {"work_id": works[w], "platform_id": platforms[p], "score": s, "votes": v,
-         "created_at": now, "updated_at": now}
+        {
+            "work_id": works[w],
+            "platform_id": platforms[p],
+            "score": s,
+            "votes": v,
+            "created_at": now,
+            "updated_at": now,
+        }
         for w, p, s, v in rows.select("work_id", "platform", "score", "votes").iter_rows()
     ]
-    upsert(session, AudienceRating.__table__, records,  # type: ignore[arg-type]
-           keys=["work_id", "platform_id"], update=["score", "votes", "updated_at"])
+    upsert(
+        session,
+        AudienceRating.__table__,
+        records,  # type: ignore[arg-type]
+        keys=["work_id", "platform_id"],
+        update=["score", "votes", "updated_at"],
+    )
     context.updated = sum((r["work_id"], r["platform_id"]) in existing for r in records)
     context.inserted = len(records) - context.updated
 
@@ -307,26 +410,41 @@ def write_reviews(context: WriteContext, staged: Path) -> None:
     session = context.session
     rows = pl.read_parquet(staged)
     works = work_ids(session, rows["work_id"].to_list())
-    experts = entities.ensure_experts(session, rows["expert_id"].to_list(),
-                                      created=context.created_list("experts"))
+    experts = entities.ensure_experts(
+        session, rows["expert_id"].to_list(), created=context.created_list("experts")
+    )
     before = session.query(ExpertReview).count()
     now = utcnow()
     records = [
-        {"work_id": works[r["work_id"]], "expert_id": experts[r["expert_id"]],
-         "values": r["values"], "artistry": r["artistry"], "production": r["production"],
-         "innovation": r["innovation"], "comment": r["comment"], "reviewed_on": r["reviewed_on"],
-         "created_at": now, "updated_at": now}
+        {
+            "work_id": works[r["work_id"]],
+            "expert_id": experts[r["expert_id"]],
+            "values": r["values"],
+            "artistry": r["artistry"],
+            "production": r["production"],
+            "innovation": r["innovation"],
+            "comment": r["comment"],
+            "reviewed_on": r["reviewed_on"],
+            "created_at": now,
+            "updated_at": now,
+        }
         for r in rows.iter_rows(named=True)
     ]
-    upsert(session, ExpertReview.__table__, records,  # type: ignore[arg-type]
-           keys=["work_id", "expert_id", "reviewed_on"],
-           update=["values", "artistry", "production", "innovation", "comment", "updated_at"])
+    upsert(
+        session,
+        ExpertReview.__table__,
+        records,  # type: ignore[arg-type]
+        keys=["work_id", "expert_id", "reviewed_on"],
+        update=["values", "artistry", "production", "innovation", "comment", "updated_at"],
+    )
     context.inserted = session.query(ExpertReview).count() - before
     context.updated = len(records) - context.inserted
 
 
 Writer = Callable[[WriteContext, Path], None]
 WRITERS: dict[str, Writer] = {
-    "works": write_works, "metrics": write_metrics, "ratings": write_ratings,
+    "works": write_works,
+    "metrics": write_metrics,
+    "ratings": write_ratings,
     "reviews": write_reviews,
 }

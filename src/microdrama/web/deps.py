@@ -27,10 +27,13 @@ def get_settings(request: Request) -> Settings:
 
 def get_translator(request: Request) -> Translator:
     """The translator for the locale this request asks for."""
-    return Translator(choose_locale(
-        query=request.query_params.get("lang"), cookie=request.cookies.get("lang"),
-        accept_language=request.headers.get("accept-language"),
-    ))
+    return Translator(
+        choose_locale(
+            query=request.query_params.get("lang"),
+            cookie=request.cookies.get("lang"),
+            accept_language=request.headers.get("accept-language"),
+        )
+    )
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -48,9 +48,16 @@ def choose_locale(*, query: str | None, cookie: str | None, accept_language: str
     if accept_language:
         preferred = [
             part.split(";")[0].strip().replace("-", "_")
-            for part in accept_language.split(",") if part.strip()
+            for part in accept_language.split(",")
+            if part.strip()
         ]
-        aliases = {"zh": "zh_CN", "zh_Hans": "zh_CN", "zh_Hans_CN": "zh_CN", "en_US": "en", "en_GB": "en"}
+        aliases = {
+            "zh": "zh_CN",
+            "zh_Hans": "zh_CN",
+            "zh_Hans_CN": "zh_CN",
+            "en_US": "en",
+            "en_GB": "en",
+        }
         preferred = [aliases.get(p, p) for p in preferred]
         found = negotiate_locale(preferred, list(LOCALES), sep="_")
         if found:

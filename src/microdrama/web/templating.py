@@ -51,13 +51,21 @@ def render(
         return f"{request.url.path}?{urlencode(params)}"
 
     response = templates.TemplateResponse(
-        request, name,
-        {"_": translator.gettext, "locale": translator.locale, "html_lang": translator.html_lang,
-         "locales": LOCALES, "url_with": url_with, **context},
+        request,
+        name,
+        {
+            "_": translator.gettext,
+            "locale": translator.locale,
+            "html_lang": translator.html_lang,
+            "locales": LOCALES,
+            "url_with": url_with,
+            **context,
+        },
         status_code=status_code,
     )
     chosen = request.query_params.get("lang")
     if chosen and chosen.replace("-", "_") in LOCALES:
-        response.set_cookie("lang", chosen.replace("-", "_"), max_age=365 * 86400, samesite="lax",
-                            httponly=True)
+        response.set_cookie(
+            "lang", chosen.replace("-", "_"), max_age=365 * 86400, samesite="lax", httponly=True
+        )
     return response

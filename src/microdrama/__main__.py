@@ -1,0 +1,5 @@
+"""`python -m microdrama` runs the command line."""
+
+from microdrama.cli import app
+
+app()
