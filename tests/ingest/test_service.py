@@ -18,8 +18,10 @@ from microdrama.lake import metrics as lake
 from microdrama.review.models import ExpertReview
 
 WORKS_ZH = (
-    "作品ID,剧名,英文名,题材,集数,单集时长,上线日期,平台,出品方,城市,变现模式,付费卡点,单集价格,备案号,投资规模,统一社会信用代码\n"
-    "W1,闪婚后霸总天天宠我,Flash Marriage,霸总|甜宠,80,1.5,2025/10/1,红果短剧,西安星河影视文化有限公司,西安,付费,10,0.90,"
+    "作品ID,剧名,英文名,题材,集数,单集时长,上线日期,平台,出品方,城市,变现模式,付费卡点,"
+    "单集价格,备案号,投资规模,统一社会信用代码\n"
+    "W1,闪婚后霸总天天宠我,Flash Marriage,霸总|甜宠,80,1.5,2025/10/1,红果短剧,"
+    "西安星河影视文化有限公司,西安,付费,10,0.90,"
     "(陕)网剧审字(2025)第001号,普通,91110000600037341L\n"
     "W2,重生之我在南京当首富,,重生、逆袭,60,2,2025年9月15日,抖音|微信小程序,南京青柠传媒有限公司,南京,IAA,,,,其他,\n"
 )
@@ -242,7 +244,10 @@ def test_review_scores_outside_one_to_ten_are_rejected(
     session: Session, settings: Settings, tmp_path: Path
 ) -> None:
     run(session, settings, "works", write(tmp_path / "works.csv", WORKS_ZH))
-    text = "work_id,expert_id,values,artistry,production,innovation,reviewed_on\nW1,E1,11,0,5,5,2025-11-01\n"
+    text = (
+        "work_id,expert_id,values,artistry,production,innovation,reviewed_on\n"
+        "W1,E1,11,0,5,5,2025-11-01\n"
+    )
     report = run(session, settings, "reviews", write(tmp_path / "r.csv", text))
     assert sorted(e.column for e in report.errors) == ["artistry", "values"]
 

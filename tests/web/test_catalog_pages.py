@@ -18,7 +18,9 @@ from ..ingest.test_service import METRICS, WORKS_ZH
 
 
 @pytest.fixture
-def client(settings: Settings, sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[TestClient]:
+def client(
+    settings: Settings, sessions: sessionmaker[Session], tmp_path: Path
+) -> Iterator[TestClient]:
     files = {"works": WORKS_ZH, "metrics": METRICS}
     for kind, text in files.items():
         path = tmp_path / f"{kind}.csv"
@@ -72,7 +74,7 @@ def test_a_work_page_shows_metadata_and_daily_metrics(client: TestClient) -> Non
         "0.90",
         "metrics-chart",
         "2025-10-02",
-        "12345.67",
+        "12,345.67",
     ):
         assert expected in page.text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import polars as pl
 from sqlalchemy import Select, exists, extract, func, or_, select
@@ -39,6 +39,7 @@ from microdrama.errors import NotFoundError
 from microdrama.ingest.models import ImportRecord
 from microdrama.lake import metrics as lake
 
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 SortKey = Literal["plays", "release_date", "title", "recharge"]
 
 
@@ -73,7 +74,7 @@ def genre_label(key: str) -> Label:
     return Label(key=term.key, zh=term.zh, en=term.en)
 
 
-def _filtered(query: Select[Any], where: WorkFilter) -> Select[Any]:
+def _filtered(query: SelectT, where: WorkFilter) -> SelectT:
     if where.q:
         pattern = f"%{where.q.strip()}%"
         query = query.where(
@@ -128,12 +129,13 @@ def search_works(
     query = _filtered(
         select(Work, WorkStats).outerjoin(WorkStats, WorkStats.work_id == Work.id), where
     )
-    order = {
+    orders: dict[str, tuple[Any, ...]] = {
         "plays": (WorkStats.plays.desc().nulls_last(), Work.external_id),
         "recharge": (WorkStats.recharge_fen.desc().nulls_last(), Work.external_id),
         "release_date": (Work.release_date.desc().nulls_last(), Work.external_id),
         "title": (Work.title, Work.external_id),
-    }[sort]
+    }
+    order = orders[sort]
     query = (
         query.order_by(*order)
         .offset((page - 1) * page_size)
@@ -253,10 +255,7 @@ def refresh_work_stats(session: Session, *, lake_root: str) -> int:
         lake.scan(uri, version=version)
         .group_by("work_id")
         .agg(
-            pl.col("plays").sum(),
-            pl.col("viewers").sum(),
-            pl.col("recharge_fen").sum(),
-            pl.col("ad_revenue_fen").sum(),
+            *(_known_sum(c) for c in ("plays", "viewers", "recharge_fen", "ad_revenue_fen")),
             pl.col("date").min().alias("first_date"),
             pl.col("date").max().alias("last_date"),
             pl.col("date").n_unique().alias("days"),
@@ -271,9 +270,9 @@ def refresh_work_stats(session: Session, *, lake_root: str) -> int:
     ]
     upsert(
         session,
-        WorkStats.__table__,
+        WorkStats,
         rows,
-        keys=["work_id"],  # type: ignore[arg-type]
+        keys=["work_id"],
         update=[
             "plays",
             "viewers",
@@ -286,6 +285,11 @@ def refresh_work_stats(session: Session, *, lake_root: str) -> int:
         ],
     )
     return version
+
+
+def _known_sum(column: str) -> pl.Expr:
+    """The sum of the known values, or null when none is known (unknown is not zero)."""
+    return pl.when(pl.col(column).count() > 0).then(pl.col(column).sum()).alias(column)
 
 
 def facets(session: Session) -> dict[str, list[Facet]]:
@@ -321,7 +325,9 @@ def facets(session: Session) -> dict[str, list[Facet]]:
         "platform": [Facet(value=k, label=k, count=n) for k, n in platform_counts],
         "city": [Facet(value=k, label=k, count=n) for k, n in city_counts],
         "model": [
-            Facet(value=k, label=term_by_key(MODELS, k).zh, count=n) for k, n in model_counts
+            Facet(value=k, label=term_by_key(MODELS, k).zh, count=n)
+            for k, n in model_counts
+            if k is not None
         ],
         "year": [Facet(value=str(int(y)), label=str(int(y)), count=n) for y, n in years],
     }

@@ -36,8 +36,8 @@ def ensure_named(
     if missing:
         upsert(
             session,
-            model.__table__,
-            [_new_row(model, name) for name in missing],  # type: ignore[arg-type]
+            model,
+            [_new_row(model, name) for name in missing],
             keys=["name"],
             update=[],
         )
@@ -76,8 +76,8 @@ def ensure_experts(
     if missing:
         upsert(
             session,
-            Expert.__table__,
-            [{"external_id": e} for e in missing],  # type: ignore[arg-type]
+            Expert,
+            [{"external_id": e} for e in missing],
             keys=["external_id"],
             update=[],
         )

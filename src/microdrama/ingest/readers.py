@@ -306,7 +306,9 @@ def _open_delimited(
             raise _no_header(path, expected, where)
         names = _header_names(path, header.cells, f"line {header.line}")
         if types and hint and not needs_copy and not _has_quotes(text_path):
-            schema = {name: types.get(hint(name) or "", pl.Utf8) for name in names}
+            schema: dict[str, pl.DataType] = {
+                name: types.get(hint(name) or "", pl.String()) for name in names
+            }
             typed = _scan_typed(text_path, separator, schema, header.end_line)
             return SourceTable(typed, file_format, encoding, names, typed=True)
         staged = _stage_delimited(path, text_path, separator, names, header.end_line, workdir)
@@ -351,8 +353,13 @@ def _scan_typed(
 ) -> pl.LazyFrame:
     """Scan a quote-free file with column types; rows are numbered by line, blank rows dropped."""
     frame = pl.scan_csv(
-        text_path, has_header=False, separator=separator, skip_lines=header_end,
-        schema=schema, raise_if_empty=False, encoding="utf8",
+        text_path,
+        has_header=False,
+        separator=separator,
+        skip_lines=header_end,
+        schema=schema,
+        raise_if_empty=False,
+        encoding="utf8",
     )
     return (
         frame.with_row_index(ROW, offset=header_end + 1)

@@ -125,7 +125,11 @@ def _canonical(source: readers.SourceTable, mapping: dict[str, str]) -> pl.LazyF
 
 
 def _validate_to(
-    staged: Path, kind: ImportKind, frame: pl.LazyFrame, *, present: set[str],
+    staged: Path,
+    kind: ImportKind,
+    frame: pl.LazyFrame,
+    *,
+    present: set[str],
     known: pl.Series | None,
 ) -> None:
     """Check the rows chunk by chunk (bounded memory) into Parquet parts of values and errors."""

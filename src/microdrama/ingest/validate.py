@@ -128,7 +128,6 @@ def _text(column: str) -> Parsed:
     )
 
 
-
 @dataclass(frozen=True)
 class ColumnRule:
     """How to parse a column: the full parser, and a fast path for plain cells if there is one."""

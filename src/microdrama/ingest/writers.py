@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 import pyarrow as pa
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from microdrama.catalog.models import (
@@ -155,7 +155,7 @@ def write_works(context: WriteContext, staged: Path) -> None:
             record["city_id"] = cities.get(row["city"]) if row["city"] else None
         records.append(record)
     update = [k for k in records[0] if k not in ("external_id", "created_at")] if records else []
-    upsert(session, Work.__table__, records, keys=["external_id"], update=update)  # type: ignore[arg-type]
+    upsert(session, Work, records, keys=["external_id"], update=update)
     ids = work_ids(session, rows["work_id"].to_list())
     context.inserted = len(ids) - len(existing)
     context.updated = len(existing)
@@ -220,7 +220,7 @@ def _write_companies(
         )
     upsert(
         session,
-        WorkCompany.__table__,  # type: ignore[arg-type]
+        WorkCompany,
         [{"work_id": w, "company_id": c, "role": r} for w, c, r in sorted(links)],
         keys=["work_id", "company_id", "role"],
         update=[],
@@ -242,20 +242,18 @@ def _set_company_details(
         .filter(pl.col("company").is_not_null())
         .unique(subset="company", keep="first")
     )
-    table = Company.__table__
+    session = context.session
     for company, code, city in firsts.iter_rows():
-        values: dict[str, Any] = {}
+        company_id = companies[company]
         if code:
-            values["credit_code"] = code
-        if city and city in cities:
-            context.session.execute(
-                table.update()
-                .where(table.c.id == companies[company], table.c.city_id.is_(None))
-                .values(city_id=cities[city])
+            session.execute(
+                update(Company).where(Company.id == company_id).values(credit_code=code)
             )
-        if values:
-            context.session.execute(
-                table.update().where(table.c.id == companies[company]).values(**values)
+        if city and city in cities:
+            session.execute(
+                update(Company)
+                .where(Company.id == company_id, Company.city_id.is_(None))
+                .values(city_id=cities[city])
             )
 
 
@@ -276,7 +274,7 @@ def _write_credits(context: WriteContext, rows: pl.DataFrame, work_id_list: list
         session.execute(delete(Credit).where(Credit.work_id.in_(chunk), Credit.role.in_(roles)))
     upsert(
         session,
-        Credit.__table__,  # type: ignore[arg-type]
+        Credit,
         [
             {"work_id": w, "person_id": p, "role": r, "position": i}
             for (w, p, r), i in links.items()
@@ -295,7 +293,7 @@ def _replace_links(
     for chunk in chunked(work_id_list, 20_000):
         session.execute(delete(model).where(model.work_id.in_(chunk)))
     keys = ["work_id", "genre"] if model is WorkGenre else ["work_id", "platform_id"]
-    upsert(session, model.__table__, rows, keys=keys, update=["position"])  # type: ignore[arg-type]
+    upsert(session, model, rows, keys=keys, update=["position"])
 
 
 # --- metrics ---------------------------------------------------------------------------------
@@ -341,9 +339,9 @@ def write_metrics(context: WriteContext, staged: Path) -> None:
     )
     first: date = bounds["first"][0]
     last: date = bounds["last"][0]
-    columns = [
-        pl.col(c).alias(METRIC_RENAMES.get(c, c)) for c in METRIC_SOURCE_COLUMNS
-    ] + [pl.lit(context.import_id, dtype=pl.Int64).alias("import_id")]
+    columns = [pl.col(c).alias(METRIC_RENAMES.get(c, c)) for c in METRIC_SOURCE_COLUMNS] + [
+        pl.lit(context.import_id, dtype=pl.Int64).alias("import_id")
+    ]
     batches = (
         batch.to_arrow().cast(lake.SCHEMA)
         for batch in scan.select(columns).collect_batches(chunk_size=250_000)
@@ -396,8 +394,8 @@ def write_ratings(context: WriteContext, staged: Path) -> None:
     ]
     upsert(
         session,
-        AudienceRating.__table__,
-        records,  # type: ignore[arg-type]
+        AudienceRating,
+        records,
         keys=["work_id", "platform_id"],
         update=["score", "votes", "updated_at"],
     )
@@ -432,8 +430,8 @@ def write_reviews(context: WriteContext, staged: Path) -> None:
     ]
     upsert(
         session,
-        ExpertReview.__table__,
-        records,  # type: ignore[arg-type]
+        ExpertReview,
+        records,
         keys=["work_id", "expert_id", "reviewed_on"],
         update=["values", "artistry", "production", "innovation", "comment", "updated_at"],
     )

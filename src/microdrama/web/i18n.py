@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from babel import Locale, negotiate_locale
+from babel import negotiate_locale
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
@@ -37,7 +37,7 @@ class Translator:
     @property
     def html_lang(self) -> str:
         """The BCP 47 tag for the <html lang> attribute."""
-        return str(Locale.parse(self.locale)).replace("_", "-")
+        return self.locale.replace("_", "-")
 
 
 def choose_locale(*, query: str | None, cookie: str | None, accept_language: str | None) -> str:

@@ -34,7 +34,17 @@ def _wan(value: int | None) -> str:
     return f"{value:,}"
 
 
+def _money(yuan: str | None) -> str:
+    """Exact yuan text with thousands separators: '1234567.80' -> '1,234,567.80'."""
+    if not yuan:
+        return "—"
+    whole, _, fraction = yuan.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}.{fraction or '00'}"
+
+
 templates.env.filters["number"] = _number
+templates.env.filters["money"] = _money
 templates.env.filters["wan"] = _wan
 
 
