@@ -20,6 +20,7 @@ venv: $(STAMP)
 run: venv
 	$(BIN)/microdrama db upgrade
 	$(BIN)/microdrama demo load --if-empty
+	$(BIN)/microdrama index compute --period 2025-11 --if-missing
 	$(BIN)/microdrama serve --host $(HOST) --port $(PORT)
 
 test: venv system-deps
@@ -35,6 +36,9 @@ lint: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+validate: venv
+	$(BIN)/python -m bench.validate
 
 messages: venv
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -o /tmp/microdrama-messages.pot .

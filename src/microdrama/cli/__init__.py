@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from microdrama.cli import db, demo, imports, serve
+from microdrama.cli import db, demo, imports, index, serve
 
 app = typer.Typer(
     name="microdrama",
@@ -14,5 +14,6 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
+app.add_typer(index.app, name="index")
 app.command("import")(imports.import_command)
 app.command("serve")(serve.serve)

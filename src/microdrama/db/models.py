@@ -2,7 +2,8 @@
 
 from microdrama.catalog import models as catalog_models
 from microdrama.db.base import Base
+from microdrama.index import models as index_models
 from microdrama.ingest import models as ingest_models
 from microdrama.review import models as review_models
 
-__all__ = ["Base", "catalog_models", "ingest_models", "review_models"]
+__all__ = ["Base", "catalog_models", "index_models", "ingest_models", "review_models"]

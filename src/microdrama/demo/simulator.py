@@ -121,6 +121,8 @@ _GENRE_WEIGHTS: dict[str, tuple[float, float]] = {
 # fmt: on
 
 _MODEL_KEYS = ("IAP", "IAA", "hybrid")
+# How strongly fake traffic concentrates on weaker works (log-odds per SD of latent quality).
+_FRAUD_QUALITY_TILT = 1.0
 # The mixture's spreads are narrowed because platform, genre and producer effects and the cut of
 # the window add spread of their own; 0.55 keeps the top 10% of works near 70-80% of plays
 # [facts: Distributions / concentration: 70.5%].
@@ -646,7 +648,12 @@ def _simulate_metrics(
     ends = np.searchsorted(idx, np.arange(n_series), side="right")
     n_fraud = round(config.fraud_share * w["n"])
     eligible = np.flatnonzero(ends[: w["n"]] - starts[: w["n"]] >= 10)
-    chosen = rng.choice(eligible, size=min(n_fraud, eligible.size), replace=False)
+    # Works whose organic numbers disappoint are the ones that buy traffic to climb the charts
+    # [facts: Works / fake traffic]: the odds fall with latent quality.
+    odds = np.exp(-_FRAUD_QUALITY_TILT * w["q"][eligible])
+    chosen = rng.choice(
+        eligible, size=min(n_fraud, eligible.size), replace=False, p=odds / odds.sum()
+    )
     chosen.sort()
     fraud_works = np.zeros(w["n"], dtype=bool)
     fraud_works[chosen] = True

@@ -17,6 +17,8 @@ from microdrama.config import Settings
 from microdrama.db.migrate import upgrade
 from microdrama.db.session import make_engine, make_session_factory
 from microdrama.errors import MicrodramaError, NotFoundError
+from microdrama.index import api as index_api
+from microdrama.index import pages as index_pages
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -42,6 +44,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(catalog_api.router)
     app.include_router(catalog_pages.router)
+    app.include_router(index_api.router)
+    app.include_router(index_pages.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> Response:

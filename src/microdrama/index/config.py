@@ -1,0 +1,64 @@
+"""The index method's versioned configuration: weights, eligibility, uncertainty; and its hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+from microdrama.index.experts import ExpertParams
+from microdrama.index.integrity import IntegrityParams
+
+METHOD_VERSION = "star-1.0"
+DATA_DIMENSIONS = ("reach", "engagement", "commercial", "reputation", "momentum")
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """Everything that decides a score; documented in docs/methodology.md."""
+
+    # Weights of the data dimensions inside the data part (renormalised over known ones).
+    reach: float = 0.30
+    engagement: float = 0.25
+    commercial: float = 0.20
+    reputation: float = 0.15
+    momentum: float = 0.10
+    # Weights of the data part and the expert part in the composite (works with an eligible
+    # expert score); works without one get the data part alone, labelled data-only.
+    data_weight: float = 0.6
+    expert_weight: float = 0.4
+    # Inside engagement: completion, watch minutes per viewer, interactions per 1,000 plays.
+    engagement_parts: tuple[float, float, float] = (0.4, 0.3, 0.3)
+    # Inside commercial: revenue (recharge + ads) and return on ad spend where spend is known.
+    commercial_parts: tuple[float, float] = (0.7, 0.3)
+    # Eligibility: days of data in the window (capped at half the window for short periods).
+    min_days: int = 7
+    # Cohorts (platform × release month) smaller than this fall back to the platform alone.
+    min_cohort: int = 20
+    # Reputation: votes needed before a rating counts fully; IMDb's m, as a cohort quantile.
+    rating_prior_votes_quantile: float = 0.5
+    # A rating's assumed standard deviation per vote, for its uncertainty (1–10 scale).
+    rating_sd: float = 2.0
+    # Uncertainty.
+    bootstrap: int = 200
+    interval: float = 0.90
+    seed: int = 20251101
+    stability_draws: int = 50
+    stability_spread: float = 0.20
+    # Switch for validation only: without it flagged traffic counts in full.
+    apply_integrity: bool = True
+    integrity: IntegrityParams = field(default_factory=IntegrityParams)
+    experts: ExpertParams = field(default_factory=ExpertParams)
+
+    def data_weights(self) -> dict[str, float]:
+        """The data dimensions' weights by name."""
+        return {name: float(getattr(self, name)) for name in DATA_DIMENSIONS}
+
+    def as_dict(self) -> dict[str, object]:
+        """The configuration as plain JSON-ready data, method version included."""
+        return {"method": METHOD_VERSION, **asdict(self)}
+
+    def parameter_hash(self) -> str:
+        """SHA-256 of the canonical JSON of the configuration."""
+        text = json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).hexdigest()

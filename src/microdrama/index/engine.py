@@ -1,0 +1,376 @@
+"""The Star Index, pure: data frames in, ranked and explained data frames out.
+
+integrity (flag and discount fake traffic) → data dimensions (cohort percentiles) → expert
+model (rater effects, shrinkage) → composite → bootstrap intervals and tiers → explanations.
+No database, no web: the service feeds it frames and stores what it returns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from microdrama.index import experts as expert_model
+from microdrama.index import integrity as integrity_checks
+from microdrama.index.config import DATA_DIMENSIONS, METHOD_VERSION, IndexConfig
+from microdrama.index.dimensions import raw_metrics, window_summaries
+from microdrama.index.periods import Period
+from microdrama.index.scoring import Layout, contributions
+from microdrama.index.uncertainty import Expert, Noise, bootstrap, point_scores, stability, tiers
+
+# Days of data before the previous window that the integrity baselines may lean on.
+LEAD_IN_DAYS = 7
+RAW_COLUMNS = (
+    "days",
+    "plays",
+    "effective_plays",
+    "viewers",
+    "watch_minutes",
+    "completion",
+    "watch_per_viewer",
+    "interactions_per_k",
+    "revenue_fen",
+    "ad_spend_fen",
+    "roas",
+    "score",
+    "votes",
+    "weighted_rating",
+    "growth",
+    "flagged_days",
+)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One partition of works reduced to what the ranking needs."""
+
+    summaries: pl.DataFrame  # per work × platform: window totals, spreads, previous window
+    integrity: pl.DataFrame  # per work: integrity, flagged_days, discounted_plays, plays
+    flags: pl.DataFrame  # flagged days in the window: work_id, platform, date, reason, ...
+
+
+@dataclass(frozen=True)
+class IndexOutput:
+    """Everything a run produces."""
+
+    results: pl.DataFrame
+    flags: pl.DataFrame
+    experts: pl.DataFrame
+    reliability: pl.DataFrame
+    disagreements: pl.DataFrame
+    stability: dict[str, float]
+    method: str = METHOD_VERSION
+
+
+def prepare(daily: pl.LazyFrame, *, period: Period, config: IndexConfig) -> Prepared:
+    """Flag fake traffic and summarise one partition's daily rows for the period."""
+    if config.apply_integrity:
+        flagged = integrity_checks.flag_days(daily, config.integrity)
+    else:
+        flagged = daily.with_columns(
+            pl.lit(False).alias("flagged"),
+            pl.lit(None, pl.Utf8).alias("reason"),
+            pl.col("plays").cast(pl.Float64).alias("effective_plays"),
+            pl.col("likes").cast(pl.Float64).alias("effective_likes"),
+        )
+    previous = period.previous()
+    summaries = window_summaries(flagged, period=period, previous=previous)
+    in_window = flagged.filter(pl.col("date").is_between(period.start, period.end))
+    works = integrity_checks.summarise(in_window)
+    flags = in_window.filter(pl.col("flagged")).select(
+        "work_id",
+        "platform",
+        "date",
+        "reason",
+        "plays",
+        "effective_plays",
+        "likes",
+        "effective_likes",
+        "viewers",
+    )
+    frames = pl.collect_all([summaries, works, flags])
+    return Prepared(summaries=frames[0], integrity=frames[1], flags=frames[2])
+
+
+def compute(
+    prepared: Prepared,
+    *,
+    period: Period,
+    works: pl.DataFrame,
+    ratings: pl.DataFrame,
+    reviews: pl.DataFrame,
+    config: IndexConfig,
+) -> IndexOutput:
+    """Rank the works of the period.
+
+    works: work_id, title, episodes, release_date, genre (primary); ratings: work_id, platform,
+    score, votes; reviews: work_id, expert_id and the four dimension scores.
+    """
+    rows = raw_metrics(prepared.summaries, works, ratings, config)
+    work_ids = rows["work_id"].unique(maintain_order=True).to_list()
+    index_of = {work_id: i for i, work_id in enumerate(work_ids)}
+    cohort_ids = {c: i for i, c in enumerate(sorted(set(rows["cohort"].to_list())))}
+    layout = Layout(
+        cohort=np.array([cohort_ids[c] for c in rows["cohort"].to_list()], dtype=np.int64),
+        work=np.array([index_of[w] for w in rows["work_id"].to_list()], dtype=np.int64),
+        weight=np.maximum(rows["effective_plays"].fill_null(0).to_numpy().astype(float), 1e-9),
+        works=len(work_ids),
+    )
+    noise = _noise(rows, config)
+    per_work = _work_frame(work_ids, prepared, rows, period, config)
+    fitted = expert_model.fit(reviews, works.select("work_id", "genre"), config.experts)
+    expert_frame = pl.DataFrame({"work_id": work_ids}).join(fitted.works, on="work_id", how="left")
+    expert_score = (
+        expert_frame.select(pl.when(pl.col("eligible").fill_null(False)).then(pl.col("score")))
+        .to_series()
+        .fill_null(np.nan)
+        .to_numpy()
+        .astype(float)
+    )
+    expert_se = expert_frame["se"].fill_null(0.0).to_numpy().astype(float)
+    expert = Expert(score=expert_score, se=np.nan_to_num(expert_se))
+    integrity = per_work["integrity"].to_numpy().astype(float)
+    eligible = per_work["eligible"].to_numpy()
+    dims, expert_pct, point = point_scores(noise, layout, expert, integrity, eligible, config)
+    intervals = bootstrap(noise, layout, expert, integrity, eligible, config, point)
+    labels = tiers(intervals)
+    stable = stability(dims, expert_pct, integrity, eligible, config, point)
+    results = per_work.with_columns(
+        pl.Series("rank", intervals.rank).cast(pl.Int64, strict=False),
+        pl.Series("rank_low", intervals.rank_low).cast(pl.Int64, strict=False),
+        pl.Series("rank_high", intervals.rank_high).cast(pl.Int64, strict=False),
+        pl.Series("score", intervals.score),
+        pl.Series("score_low", intervals.score_low),
+        pl.Series("score_high", intervals.score_high),
+        pl.Series("tier", labels, dtype=pl.Utf8),
+        *(pl.Series(d, dims[d]) for d in DATA_DIMENSIONS),
+        pl.Series("expert", expert_pct),
+        pl.Series("data_only", np.isnan(expert_pct)),
+    ).with_columns(pl.col(pl.Float64).fill_nan(None))
+    results = results.join(
+        expert_frame.select(
+            "work_id",
+            pl.col("score").alias("expert_score"),
+            pl.col("reviews").alias("expert_reviews"),
+            pl.col("spread").alias("expert_spread"),
+            pl.col("disagreement").alias("expert_disagreement"),
+            *(pl.col(d).alias(f"expert_{d}") for d in expert_model.DIMENSIONS),
+        ),
+        on="work_id",
+        how="left",
+    ).join(_raw_per_work(rows), on="work_id", how="left")
+    results = results.sort(pl.col("rank").is_null(), "rank", "work_id")
+    return IndexOutput(
+        results=results,
+        flags=prepared.flags.sort("work_id", "platform", "date"),
+        experts=fitted.experts.sort("expert_id"),
+        reliability=fitted.reliability,
+        disagreements=fitted.works.filter(pl.col("disagreement")).sort("work_id"),
+        stability=stable,
+    )
+
+
+def _noise(rows: pl.DataFrame, config: IndexConfig) -> Noise:
+    """Baseline sub-metrics and the standard deviation of each, per row."""
+
+    def col(name: str) -> np.ndarray:
+        return rows[name].cast(pl.Float64).fill_null(np.nan).to_numpy().astype(float)
+
+    days = np.maximum(col("days"), 1.0)
+    effective = col("effective_plays")
+    episodes = col("episodes_used")
+    plays_sd = np.sqrt(days) * np.nan_to_num(col("sd_effective_plays"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.where(effective > 0, plays_sd / effective, 0.0)
+        completion_sd = np.nan_to_num(col("sd_completion")) / np.sqrt(
+            np.maximum(col("completion_days"), 1.0)
+        )
+        revenue_sd = np.sqrt(days) * np.nan_to_num(col("sd_revenue_fen"))
+        votes = col("votes")
+        prior = np.where(
+            votes > 0, votes / (votes + np.nanmedian(votes) if np.any(votes > 0) else 1), 0
+        )
+        rating_sd = np.where(votes > 0, prior * config.rating_sd / np.sqrt(votes), 0.0)
+        revenue = col("revenue_fen")
+        revenue_relative = np.where(revenue > 0, revenue_sd / revenue, 0.0)
+    baseline = {
+        "reach_raw": col("reach_raw"),
+        "completion": col("completion"),
+        "watch_per_viewer": col("watch_per_viewer"),
+        "interactions_per_k": col("interactions_per_k"),
+        "revenue_fen": revenue,
+        "roas": col("roas"),
+        "weighted_rating": col("weighted_rating"),
+        "growth": col("growth"),
+    }
+    sd = {
+        "reach_raw": plays_sd / episodes,
+        "completion": completion_sd,
+        "watch_per_viewer": np.nan_to_num(baseline["watch_per_viewer"]) * relative,
+        "interactions_per_k": np.nan_to_num(baseline["interactions_per_k"]) * relative,
+        "revenue_fen": revenue_sd,
+        "roas": np.nan_to_num(baseline["roas"]) * revenue_relative,
+        "weighted_rating": np.nan_to_num(rating_sd),
+        "growth": np.where(effective >= 0, plays_sd / (effective + 1), 0.0),
+    }
+    return Noise(baseline=baseline, sd={k: np.nan_to_num(v) for k, v in sd.items()})
+
+
+def _work_frame(
+    work_ids: list[str],
+    prepared: Prepared,
+    rows: pl.DataFrame,
+    period: Period,
+    config: IndexConfig,
+) -> pl.DataFrame:
+    """Per work: days of data, integrity, eligibility and the reason when not eligible."""
+    needed = min(config.min_days, max(1, period.days // 2))
+    days = rows.group_by("work_id").agg(pl.col("days").max().alias("days_of_data"))
+    frame = (
+        pl.DataFrame({"work_id": work_ids})
+        .join(days, on="work_id", how="left")
+        .join(
+            prepared.integrity.select("work_id", "integrity", "flagged_days"),
+            on="work_id",
+            how="left",
+        )
+        .with_columns(pl.col("integrity").fill_null(1.0), pl.col("flagged_days").fill_null(0))
+    )
+    return frame.with_columns(
+        (pl.col("days_of_data") >= needed).alias("eligible"),
+        pl.when(pl.col("days_of_data") < needed)
+        .then(
+            pl.format(
+                "{} days of data in the period; at least {} needed",
+                pl.col("days_of_data"),
+                pl.lit(needed),
+            )
+        )
+        .alias("ineligible_reason"),
+    )
+
+
+def _raw_per_work(rows: pl.DataFrame) -> pl.DataFrame:
+    """The raw metrics per work: totals summed over platforms, ratios from the largest one."""
+    summed = ["plays", "effective_plays", "viewers", "watch_minutes", "revenue_fen", "ad_spend_fen"]
+    largest = (
+        rows.sort("effective_plays", descending=True, nulls_last=True)
+        .group_by("work_id", maintain_order=True)
+        .first()
+    )
+    totals = rows.group_by("work_id").agg(
+        *(pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()).alias(c) for c in summed),
+        pl.col("platform").sort().str.join("|").alias("platforms"),
+        pl.col("cohort").first().alias("cohort"),
+    )
+    ratios = largest.select(
+        "work_id",
+        pl.col("platform").alias("main_platform"),
+        "completion",
+        "watch_per_viewer",
+        "interactions_per_k",
+        "roas",
+        pl.col("score").alias("rating"),
+        "votes",
+        "weighted_rating",
+        "growth",
+    )
+    return totals.join(ratios, on="work_id", how="left")
+
+
+def explain(
+    row: dict[str, Any],
+    *,
+    config: IndexConfig,
+    flags: list[dict[str, Any]],
+    previous: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """A work's score taken apart: dimensions, weights, contributions, raw metrics, flags, change."""
+    dims = {d: _nan(row.get(d)) for d in DATA_DIMENSIONS}
+    parts = contributions(dims, _nan(row.get("expert")), float(row.get("integrity") or 1.0), config)
+    explanation: dict[str, Any] = {
+        "work_id": row["work_id"],
+        "method": METHOD_VERSION,
+        "eligible": row.get("eligible"),
+        "ineligible_reason": row.get("ineligible_reason"),
+        "rank": row.get("rank"),
+        "rank_interval": [row.get("rank_low"), row.get("rank_high")],
+        "score": row.get("score"),
+        "score_interval": [row.get("score_low"), row.get("score_high")],
+        "tier": row.get("tier"),
+        "data_only": row.get("data_only"),
+        "integrity": row.get("integrity"),
+        "cohort": row.get("cohort"),
+        "dimensions": parts,
+        "raw": {
+            name: row.get(name)
+            for name in (
+                "plays",
+                "effective_plays",
+                "viewers",
+                "watch_minutes",
+                "completion",
+                "watch_per_viewer",
+                "interactions_per_k",
+                "revenue_fen",
+                "ad_spend_fen",
+                "roas",
+                "rating",
+                "votes",
+                "weighted_rating",
+                "growth",
+                "days_of_data",
+            )
+        },
+        "flags": flags,
+        "experts": {
+            "reviews": row.get("expert_reviews"),
+            "corrected_score": row.get("expert_score"),
+            "spread": row.get("expert_spread"),
+            "disagreement": row.get("expert_disagreement"),
+            "dimensions": {d: row.get(f"expert_{d}") for d in expert_model.DIMENSIONS},
+        },
+        "change": _change(row, previous, parts, config),
+    }
+    return explanation
+
+
+def _nan(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _change(
+    row: dict[str, Any],
+    previous: dict[str, Any] | None,
+    parts: dict[str, dict[str, float | None]],
+    config: IndexConfig,
+) -> dict[str, Any] | None:
+    """How the rank moved since the previous period and which dimensions moved it most."""
+    if previous is None:
+        return None
+    before = contributions(
+        {d: _nan(previous.get(d)) for d in DATA_DIMENSIONS},
+        _nan(previous.get("expert")),
+        float(previous.get("integrity") or 1.0),
+        config,
+    )
+    deltas = {
+        name: (parts[name]["contribution"] or 0.0) - (before[name]["contribution"] or 0.0)
+        for name in parts
+    }
+    drivers = sorted(deltas.items(), key=lambda item: -abs(item[1]))[:3]
+    rank, previous_rank = row.get("rank"), previous.get("rank")
+    return {
+        "previous_rank": previous_rank,
+        "previous_score": previous.get("score"),
+        "rank_change": None if rank is None or previous_rank is None else previous_rank - rank,
+        "drivers": [
+            {"dimension": name, "contribution_change": round(delta, 3)}
+            for name, delta in drivers
+            if not math.isclose(delta, 0.0, abs_tol=1e-9)
+        ],
+    }

@@ -1,0 +1,148 @@
+"""Ranking page with filters and CSV export; the index section of a work's page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from microdrama.catalog import service as catalog
+from microdrama.errors import NotFoundError
+from microdrama.index import ranking as rankings
+from microdrama.index.config import DATA_DIMENSIONS
+from microdrama.index.service import list_runs
+from microdrama.web.deps import SessionDep, TranslatorDep
+from microdrama.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 100
+
+
+def _where(
+    genre: str | None,
+    platform: str | None,
+    city: str | None,
+    company: str | None,
+    model: str | None,
+) -> rankings.RankingFilter:
+    def clean(value: str | None) -> str | None:
+        return value.strip() or None if value else None
+
+    return rankings.RankingFilter(
+        genre=clean(genre),
+        platform=clean(platform),
+        city=clean(city),
+        company=clean(company),
+        model=model if model in ("IAP", "IAA", "hybrid") else None,
+    )
+
+
+@router.get("/rankings", response_class=HTMLResponse)
+def rankings_page(
+    request: Request,
+    session: SessionDep,
+    t: TranslatorDep,
+    period: Annotated[str | None, Query(max_length=16)] = None,
+    genre: Annotated[str | None, Query(max_length=40)] = None,
+    platform: Annotated[str | None, Query(max_length=64)] = None,
+    city: Annotated[str | None, Query(max_length=64)] = None,
+    company: Annotated[str | None, Query(max_length=128)] = None,
+    model: Annotated[str | None, Query(max_length=8)] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> HTMLResponse:
+    """The ranking of a period; an HTMX request gets only the table."""
+    runs = list_runs(session)
+    periods = list(dict.fromkeys(run.period for run in runs))
+    chosen = period or (periods[0] if periods else None)
+    where = _where(genre, platform, city, company, model)
+    context: dict[str, Any] = {
+        "periods": periods,
+        "period": chosen,
+        "where": where,
+        "simulated": catalog.is_simulated(session),
+        "facets": catalog.facets(session),
+        "ranking": None,
+        "page": page,
+    }
+    if chosen:
+        try:
+            context["ranking"] = rankings.ranking(
+                session, period=chosen, where=where, top=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+            )
+        except NotFoundError:
+            context["ranking"] = None
+    context["pages"] = max(
+        1, -(-(context["ranking"].total if context["ranking"] else 0) // PAGE_SIZE)
+    )
+    template = "index/_table.html" if request.headers.get("hx-request") else "index/rankings.html"
+    return render(request, t, template, **context)
+
+
+@router.get("/rankings.csv")
+def rankings_csv(
+    session: SessionDep,
+    period: Annotated[str, Query(max_length=16)],
+    genre: Annotated[str | None, Query(max_length=40)] = None,
+    platform: Annotated[str | None, Query(max_length=64)] = None,
+    city: Annotated[str | None, Query(max_length=64)] = None,
+    company: Annotated[str | None, Query(max_length=128)] = None,
+    model: Annotated[str | None, Query(max_length=8)] = None,
+) -> Response:
+    """The whole filtered ranking as CSV (UTF-8 with BOM for Excel)."""
+    page = rankings.ranking(
+        session, period=period, where=_where(genre, platform, city, company, model)
+    )
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    fields = list(rankings.RankingRow.model_fields) + ["note"]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    note = "模拟数据 Simulated data" if page.run.simulated else ""
+    for row in page.rows:
+        writer.writerow({**row.model_dump(), "note": note})
+    filename = f"star-index-{page.run.period}.csv"
+    return Response(
+        buffer.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def work_index_section(session: SessionDep, work_id: str) -> dict[str, Any] | None:
+    """The newest run's explanation of a work, for its page (None when it has none)."""
+    runs = list_runs(session)
+    for run in runs:
+        try:
+            detail = rankings.explanation(session, work_id=work_id, period=run.period)
+        except NotFoundError:
+            continue
+        return detail
+    return None
+
+
+def radar_options(detail: dict[str, Any], *, labels: dict[str, str]) -> dict[str, Any]:
+    """ECharts radar of the dimensions' cohort percentiles."""
+    names = [*DATA_DIMENSIONS, "expert"]
+    values = [detail["dimensions"][n]["score"] for n in names]
+    return {
+        "tooltip": {},
+        "radar": {
+            "indicator": [{"name": labels.get(n, n), "max": 100} for n in names],
+            "radius": "65%",
+        },
+        "series": [
+            {
+                "type": "radar",
+                "data": [
+                    {
+                        "value": [0 if v is None else round(v, 1) for v in values],
+                        "name": detail["work_id"],
+                        "areaStyle": {"opacity": 0.2},
+                    }
+                ],
+            }
+        ],
+    }

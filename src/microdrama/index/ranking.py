@@ -1,0 +1,263 @@
+"""Read stored runs: filtered rankings, explanations, expert estimates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from microdrama.catalog.models import (
+    City,
+    Company,
+    Platform,
+    Work,
+    WorkCompany,
+    WorkGenre,
+    WorkPlatform,
+)
+from microdrama.errors import NotFoundError
+from microdrama.index import engine
+from microdrama.index.config import IndexConfig
+from microdrama.index.models import ExpertEstimate, IndexFlag, IndexResult, IndexRun
+from microdrama.index.periods import PeriodError, parse_period
+from microdrama.index.schemas import ExpertRow, ExpertsRead, IndexRunRead, RankingPage, RankingRow
+from microdrama.index.service import latest_run
+from microdrama.review.models import Expert
+
+
+@dataclass(frozen=True)
+class RankingFilter:
+    """Which works of a ranking to show; empty fields do not filter."""
+
+    genre: str | None = None
+    platform: str | None = None
+    city: str | None = None
+    company: str | None = None
+    model: str | None = None
+
+
+def period_name(text: str) -> str:
+    """The canonical name of a period as typed (2025-9 → 2025-09, 2025-w47 → 2025-W47)."""
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        return parse_period(text).name
+    except PeriodError:
+        return text.strip()
+
+
+def ranking(
+    session: Session,
+    *,
+    period: str,
+    where: RankingFilter,
+    top: int | None = None,
+    offset: int = 0,
+    published_only: bool = False,
+) -> RankingPage:
+    """The ranked works of the period's newest run, filtered, best first."""
+    run = latest_run(session, period=period_name(period), published_only=published_only)
+    query = (
+        select(IndexResult, Work)
+        .join(Work, Work.id == IndexResult.work_id)
+        .where(IndexResult.run_id == run.id, IndexResult.rank.is_not(None))
+    )
+    if where.genre:
+        query = query.where(
+            exists().where(WorkGenre.work_id == Work.id, WorkGenre.genre == where.genre)
+        )
+    if where.platform:
+        query = query.where(
+            exists().where(
+                WorkPlatform.work_id == Work.id,
+                WorkPlatform.platform_id == Platform.id,
+                Platform.name == where.platform,
+            )
+        )
+    if where.city:
+        query = query.where(Work.city.has(City.name == where.city))
+    if where.company:
+        query = query.where(
+            exists().where(
+                WorkCompany.work_id == Work.id,
+                WorkCompany.company_id == Company.id,
+                (Company.name == where.company) | (Company.credit_code == where.company),
+            )
+        )
+    if where.model:
+        query = query.where(Work.model == where.model)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    query = (
+        query.order_by(IndexResult.rank)
+        .offset(offset)
+        .options(
+            selectinload(Work.genres),
+            selectinload(Work.platforms).selectinload(WorkPlatform.platform),
+            selectinload(Work.city),
+        )
+    )
+    if top is not None:
+        query = query.limit(top)
+    rows = [_row(result, work) for result, work in session.execute(query).all()]
+    return RankingPage(run=IndexRunRead.model_validate(run), total=total, rows=rows)
+
+
+def _row(result: IndexResult, work: Work) -> RankingRow:
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 2)
+
+    return RankingRow(
+        rank=result.rank or 0,
+        rank_low=result.rank_low or 0,
+        rank_high=result.rank_high or 0,
+        work_id=work.external_id,
+        title=work.title,
+        score=round(result.score or 0.0, 2),
+        score_low=round(result.score_low or 0.0, 2),
+        score_high=round(result.score_high or 0.0, 2),
+        tier=result.tier or "",
+        integrity=round(result.integrity, 3),
+        reach=rounded(result.reach),
+        engagement=rounded(result.engagement),
+        commercial=rounded(result.commercial),
+        reputation=rounded(result.reputation),
+        momentum=rounded(result.momentum),
+        expert=rounded(result.expert),
+        data_only=result.data_only,
+        flags=result.flagged_days,
+        genres="|".join(g.genre for g in work.genres),
+        platforms="|".join(p.platform.name for p in work.platforms),
+        city=work.city.name if work.city else None,
+        model=work.model,
+    )
+
+
+def explanation(session: Session, *, work_id: str, period: str) -> dict[str, Any]:
+    """A work's score in the period taken apart, with flags and the change since last period."""
+    name = period_name(period)
+    run = latest_run(session, period=name)
+    work = session.execute(select(Work).where(Work.external_id == work_id)).scalar_one_or_none()
+    if work is None:
+        raise NotFoundError(f"no work with id {work_id}")
+    result = session.get(IndexResult, (run.id, work.id))
+    if result is None:
+        raise NotFoundError(f"{work_id} has no daily metrics in period {name}, so no index")
+    flags = [
+        {
+            "platform": f.platform,
+            "date": f.date.isoformat(),
+            "reason": f.reason,
+            "plays": f.plays,
+            "effective_plays": f.effective_plays,
+        }
+        for f in session.execute(
+            select(IndexFlag)
+            .where(IndexFlag.run_id == run.id, IndexFlag.work_id == work.id)
+            .order_by(IndexFlag.date, IndexFlag.platform)
+        ).scalars()
+    ]
+    config = IndexConfig()
+    row = _result_row(result, work)
+    previous = _previous_row(session, run, work)
+    detail = engine.explain(row, config=config, flags=flags, previous=previous)
+    detail.update(
+        title=work.title,
+        period=run.period,
+        run_id=run.id,
+        method_parameters_hash=run.parameter_hash,
+        simulated=run.simulated,
+    )
+    return detail
+
+
+def _result_row(result: IndexResult, work: Work) -> dict[str, Any]:
+    detail = result.detail
+    row: dict[str, Any] = {
+        "work_id": work.external_id,
+        **{c.name: getattr(result, c.name) for c in IndexResult.__table__.columns},
+        "cohort": detail.get("cohort"),
+        "ineligible_reason": detail.get("ineligible_reason"),
+        **(detail.get("raw") or {}),
+    }
+    row["work_id"] = work.external_id
+    experts = detail.get("experts") or {}
+    row.update(
+        expert_reviews=experts.get("reviews"),
+        expert_score=experts.get("corrected_score"),
+        expert_spread=experts.get("spread"),
+        expert_disagreement=experts.get("disagreement"),
+    )
+    for name, value in (experts.get("dimensions") or {}).items():
+        row[f"expert_{name}"] = value
+    return row
+
+
+def _previous_row(session: Session, run: IndexRun, work: Work) -> dict[str, Any] | None:
+    previous_name = parse_period(run.period).previous_name() if run.period != "all" else None
+    if previous_name is None:
+        return None
+    try:
+        previous_run = latest_run(session, period=previous_name)
+    except NotFoundError:
+        return None
+    result = session.get(IndexResult, (previous_run.id, work.id))
+    return None if result is None else _result_row(result, work)
+
+
+def expert_estimates(session: Session, *, period: str) -> ExpertsRead:
+    """Per-expert leniency, reviews and fit, and per-dimension reliability, of a period's run."""
+    run = latest_run(session, period=period_name(period))
+    rows = session.execute(
+        select(ExpertEstimate, Expert)
+        .join(Expert, Expert.id == ExpertEstimate.expert_id)
+        .where(ExpertEstimate.run_id == run.id)
+        .order_by(Expert.external_id)
+    ).all()
+    return ExpertsRead(
+        run=IndexRunRead.model_validate(run),
+        experts=[
+            ExpertRow(
+                expert_id=e.external_id,
+                name=e.name,
+                reviews=est.reviews,
+                leniency=round(est.leniency, 3),
+                rmse=est.rmse,
+                infit=est.infit,
+            )
+            for est, e in rows
+        ],
+        reliability=run.reliability,
+    )
+
+
+def results_frame(session: Session, *, run_id: int) -> pl.DataFrame:
+    """A run's stored results as a frame (work_id, rank, score, tier, dimensions, flags)."""
+    columns = [
+        "rank",
+        "rank_low",
+        "rank_high",
+        "score",
+        "score_low",
+        "score_high",
+        "tier",
+        "integrity",
+        "reach",
+        "engagement",
+        "commercial",
+        "reputation",
+        "momentum",
+        "expert",
+        "data_only",
+        "eligible",
+        "flagged_days",
+    ]
+    rows = session.execute(
+        select(Work.external_id, *(getattr(IndexResult, c) for c in columns))
+        .join(Work, Work.id == IndexResult.work_id)
+        .where(IndexResult.run_id == run_id)
+        .order_by(IndexResult.rank.is_(None), IndexResult.rank, Work.external_id)
+    ).all()
+    return pl.DataFrame(rows, schema=["work_id", *columns], orient="row")

@@ -1,0 +1,324 @@
+"""Compute, store and read Star Index runs; the engine does the maths."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from microdrama.catalog.models import Work, WorkGenre
+from microdrama.catalog.service import is_simulated
+from microdrama.config import Settings
+from microdrama.db.upsert import chunked
+from microdrama.errors import NotFoundError
+from microdrama.index import engine
+from microdrama.index.config import METHOD_VERSION, IndexConfig
+from microdrama.index.models import ExpertEstimate, IndexFlag, IndexResult, IndexRun
+from microdrama.index.periods import Period, parse_period
+from microdrama.index.schemas import IndexRunRead
+from microdrama.lake import metrics as lake
+from microdrama.review.models import Expert, ExpertReview
+
+# Daily rows handled at a time: partitions by work keep memory bounded at 100k works × 365 days.
+PARTITION_ROWS = 4_000_000
+DAILY_COLUMNS = [
+    "work_id",
+    "platform",
+    "date",
+    "plays",
+    "viewers",
+    "watch_minutes",
+    "completion_rate",
+    "likes",
+    "comments",
+    "shares",
+    "favorites",
+    "recharge_fen",
+    "ad_revenue_fen",
+    "ad_spend_fen",
+]
+
+
+def compute_index(
+    session: Session,
+    *,
+    settings: Settings,
+    period: str,
+    as_of: date | None = None,
+    config: IndexConfig | None = None,
+) -> IndexRunRead:
+    """Compute the index for a period from pinned inputs and store it as a run."""
+    config = config or IndexConfig()
+    started = time.perf_counter()
+    uri = lake.metrics_uri(settings.resolved_lake_uri)
+    version = lake.current_version(uri)
+    daily = lake.scan(uri, version=version).select(DAILY_COLUMNS)
+    window = _period(daily, period, as_of)
+    works = works_frame(session)
+    ratings = ratings_frame(session)
+    reviews = reviews_frame(session, until=window.end)
+    prepared = _prepare_in_partitions(daily, window, works, config)
+    output = engine.compute(
+        prepared, period=window, works=works, ratings=ratings, reviews=reviews, config=config
+    )
+    run = IndexRun(
+        period=window.name,
+        period_start=window.start,
+        period_end=window.end,
+        as_of=as_of,
+        method_version=METHOD_VERSION,
+        parameter_hash=config.parameter_hash(),
+        parameters=config.as_dict(),
+        lake_version=version,
+        inputs_hash=_inputs_hash(works, ratings, reviews),
+        works_ranked=int(output.results["rank"].count()),
+        works_data_only=int(output.results.filter(pl.col("rank").is_not_null())["data_only"].sum()),
+        stability=output.stability,
+        reliability=output.reliability.to_dicts(),
+        simulated=is_simulated(session),
+    )
+    _replace_identical(session, run)
+    session.add(run)
+    session.flush()
+    _store(session, run, output, config)
+    run.seconds = round(time.perf_counter() - started, 3)
+    session.flush()
+    return IndexRunRead.model_validate(run)
+
+
+def _period(daily: pl.LazyFrame, name: str, as_of: date | None) -> Period:
+    bounds = daily.select(
+        pl.col("date").min().alias("a"), pl.col("date").max().alias("b")
+    ).collect()
+    return parse_period(name, data_start=bounds["a"][0], data_end=bounds["b"][0]).until(as_of)
+
+
+def _prepare_in_partitions(
+    daily: pl.LazyFrame, window: Period, works: pl.DataFrame, config: IndexConfig
+) -> engine.Prepared:
+    """Run the integrity step per partition of works, so memory stays bounded."""
+    start = window.previous().start - timedelta(days=engine.LEAD_IN_DAYS)
+    rows = daily.filter(pl.col("date").is_between(start, window.end))
+    count = rows.select(pl.len()).collect().item()
+    parts = max(1, -(-count // PARTITION_ROWS))
+    pieces = []
+    for part in range(parts):
+        subset = rows if parts == 1 else rows.filter(pl.col("work_id").hash(seed=7) % parts == part)
+        pieces.append(engine.prepare(subset, period=window, config=config))
+    return engine.Prepared(
+        summaries=pl.concat([p.summaries for p in pieces]).sort("work_id", "platform"),
+        integrity=pl.concat([p.integrity for p in pieces]).sort("work_id"),
+        flags=pl.concat([p.flags for p in pieces]),
+    )
+
+
+def works_frame(session: Session) -> pl.DataFrame:
+    """Every work with what the index needs: id, title, episodes, release date, primary genre."""
+    genre = (
+        select(WorkGenre.genre)
+        .where(WorkGenre.work_id == Work.id)
+        .order_by(WorkGenre.position)
+        .limit(1)
+        .correlate(Work)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Work.external_id, Work.title, Work.episodes, Work.release_date, genre).order_by(
+            Work.external_id
+        )
+    ).all()
+    return pl.DataFrame(
+        rows,
+        schema={
+            "work_id": pl.Utf8,
+            "title": pl.Utf8,
+            "episodes": pl.Int64,
+            "release_date": pl.Date,
+            "genre": pl.Utf8,
+        },
+        orient="row",
+    ).with_columns(pl.col("genre").fill_null("unknown"))
+
+
+def ratings_frame(session: Session) -> pl.DataFrame:
+    """Audience ratings per work and platform."""
+    from microdrama.catalog.models import AudienceRating, Platform
+
+    rows = session.execute(
+        select(Work.external_id, Platform.name, AudienceRating.score, AudienceRating.votes)
+        .join(Work, Work.id == AudienceRating.work_id)
+        .join(Platform, Platform.id == AudienceRating.platform_id)
+        .order_by(Work.external_id, Platform.name)
+    ).all()
+    return pl.DataFrame(
+        rows,
+        schema={"work_id": pl.Utf8, "platform": pl.Utf8, "score": pl.Float64, "votes": pl.Int64},
+        orient="row",
+    )
+
+
+def reviews_frame(session: Session, *, until: date) -> pl.DataFrame:
+    """Expert reviews made up to the end of the period."""
+    rows = session.execute(
+        select(
+            Work.external_id,
+            Expert.external_id,
+            ExpertReview.values,
+            ExpertReview.artistry,
+            ExpertReview.production,
+            ExpertReview.innovation,
+        )
+        .join(Work, Work.id == ExpertReview.work_id)
+        .join(Expert, Expert.id == ExpertReview.expert_id)
+        .where(ExpertReview.reviewed_on <= until)
+        .order_by(Work.external_id, Expert.external_id, ExpertReview.reviewed_on)
+    ).all()
+    return pl.DataFrame(
+        rows,
+        schema={
+            "work_id": pl.Utf8,
+            "expert_id": pl.Utf8,
+            "values": pl.Float64,
+            "artistry": pl.Float64,
+            "production": pl.Float64,
+            "innovation": pl.Float64,
+        },
+        orient="row",
+    )
+
+
+def _inputs_hash(*frames: pl.DataFrame) -> str:
+    """SHA-256 over the relational inputs, in a canonical order."""
+    digest = hashlib.sha256()
+    for frame in frames:
+        digest.update(frame.write_csv().encode())
+    return digest.hexdigest()
+
+
+def _replace_identical(session: Session, run: IndexRun) -> None:
+    """Drop an earlier run of the very same inputs and method, so reruns do not pile up."""
+    session.execute(
+        delete(IndexRun).where(
+            IndexRun.period == run.period,
+            IndexRun.parameter_hash == run.parameter_hash,
+            IndexRun.inputs_hash == run.inputs_hash,
+            IndexRun.lake_version == run.lake_version,
+            IndexRun.as_of.is_(None) if run.as_of is None else IndexRun.as_of == run.as_of,
+            IndexRun.published.is_(False),
+        )
+    )
+
+
+def _store(
+    session: Session, run: IndexRun, output: engine.IndexOutput, config: IndexConfig
+) -> None:
+    ids: dict[str, int] = dict(session.execute(select(Work.external_id, Work.id)).all())
+    flags_by_work: dict[str, list[dict[str, Any]]] = {}
+    for flag in output.flags.iter_rows(named=True):
+        flags_by_work.setdefault(flag["work_id"], []).append(flag)
+    results = []
+    for row in output.results.iter_rows(named=True):
+        detail = engine.explain(row, config=config, flags=[], previous=None)
+        detail.pop("flags")
+        results.append(
+            {
+                "run_id": run.id,
+                "work_id": ids[row["work_id"]],
+                **{
+                    k: row[k]
+                    for k in (
+                        "rank",
+                        "rank_low",
+                        "rank_high",
+                        "score",
+                        "score_low",
+                        "score_high",
+                        "tier",
+                        "integrity",
+                        "reach",
+                        "engagement",
+                        "commercial",
+                        "reputation",
+                        "momentum",
+                        "expert",
+                        "data_only",
+                        "eligible",
+                        "flagged_days",
+                    )
+                },
+                "detail": _jsonable(detail),
+            }
+        )
+    for chunk in chunked(results, 5000):
+        session.execute(IndexResult.__table__.insert(), list(chunk))
+    flags = [
+        {
+            "run_id": run.id,
+            "work_id": ids[f["work_id"]],
+            "platform": f["platform"],
+            "date": f["date"],
+            "reason": (f["reason"] or "")[:500],
+            "plays": f["plays"],
+            "effective_plays": f["effective_plays"],
+        }
+        for f in output.flags.iter_rows(named=True)
+    ]
+    for chunk in chunked(flags, 5000):
+        session.execute(IndexFlag.__table__.insert(), list(chunk))
+    experts: dict[str, int] = dict(session.execute(select(Expert.external_id, Expert.id)).all())
+    estimates = [
+        {
+            "run_id": run.id,
+            "expert_id": experts[e["expert_id"]],
+            "reviews": e["reviews"],
+            "leniency": e["leniency"],
+            "rmse": e["rmse"],
+            "infit": e["infit"],
+        }
+        for e in output.experts.iter_rows(named=True)
+        if e["expert_id"] in experts
+    ]
+    if estimates:
+        session.execute(ExpertEstimate.__table__.insert(), estimates)
+
+
+def _jsonable(value: Any) -> Any:
+    """Replace NaN and infinities (not JSON) with None, recursively."""
+    if isinstance(value, float):
+        return None if value != value or value in (float("inf"), float("-inf")) else value
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def latest_run(session: Session, *, period: str, published_only: bool = False) -> IndexRun:
+    """The newest run of a period; NotFoundError when the period was never computed."""
+    query = select(IndexRun).where(IndexRun.period == period)
+    if published_only:
+        query = query.where(IndexRun.published.is_(True))
+    run = session.execute(query.order_by(IndexRun.id.desc()).limit(1)).scalar_one_or_none()
+    if run is None:
+        raise NotFoundError(
+            f"no index computed for period {period}: run `microdrama index compute --period {period}`"
+        )
+    return run
+
+
+def list_runs(session: Session) -> list[IndexRunRead]:
+    """All runs, newest first."""
+    runs = session.execute(select(IndexRun).order_by(IndexRun.id.desc())).scalars()
+    return [IndexRunRead.model_validate(run) for run in runs]
+
+
+def count_runs(session: Session) -> int:
+    """How many index runs are stored."""
+    return session.execute(select(func.count()).select_from(IndexRun)).scalar_one()
