@@ -15,7 +15,7 @@ from rich.table import Table
 from microdrama.cli.runtime import console, err_console, runtime
 from microdrama.errors import MicrodramaError
 from microdrama.index import ranking as rankings
-from microdrama.index.service import compute_index
+from microdrama.index.service import compute_index, latest_run
 
 app = typer.Typer(help="Star Index: compute, rank and explain.", no_args_is_help=True)
 
@@ -55,7 +55,7 @@ def compute(
         with env.unit_of_work() as session:
             if if_missing:
                 try:
-                    run = rankings.latest_run(session, period=rankings.period_name(period))
+                    run = latest_run(session, period=rankings.period_name(period))
                     console.print(f"period {run.period} already has run #{run.id}; not recomputed")
                     return
                 except MicrodramaError:

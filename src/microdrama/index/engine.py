@@ -191,10 +191,10 @@ def _noise(rows: pl.DataFrame, config: IndexConfig) -> Noise:
         )
         revenue_sd = np.sqrt(days) * np.nan_to_num(col("sd_revenue_fen"))
         votes = col("votes")
-        prior = np.where(
-            votes > 0, votes / (votes + np.nanmedian(votes) if np.any(votes > 0) else 1), 0
-        )
-        rating_sd = np.where(votes > 0, prior * config.rating_sd / np.sqrt(votes), 0.0)
+        # IMDb-style weight of the rating itself: v / (v + m), m the median votes.
+        typical_votes = np.nanmedian(votes[votes > 0]) if np.any(votes > 0) else 1.0
+        own_weight = np.where(votes > 0, votes / (votes + typical_votes), 0.0)
+        rating_sd = np.where(votes > 0, own_weight * config.rating_sd / np.sqrt(votes), 0.0)
         revenue = col("revenue_fen")
         revenue_relative = np.where(revenue > 0, revenue_sd / revenue, 0.0)
     baseline = {
@@ -289,7 +289,7 @@ def explain(
     flags: list[dict[str, Any]],
     previous: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """A work's score taken apart: dimensions, weights, contributions, raw metrics, flags, change."""
+    """A work's score taken apart: dimensions, weights, contributions, raw data, flags, change."""
     dims = {d: _nan(row.get(d)) for d in DATA_DIMENSIONS}
     parts = contributions(dims, _nan(row.get("expert")), float(row.get("integrity") or 1.0), config)
     explanation: dict[str, Any] = {

@@ -241,44 +241,39 @@ def _detect(frame: pl.LazyFrame, params: IntegrityParams, rows: pl.Expr) -> pl.L
 
 def _reasons(frame: pl.LazyFrame, params: IntegrityParams) -> pl.LazyFrame:
     """Adds `reason`: one short English phrase per check that fired, joined by "; "."""
+    f_ppv, f_lpp = _col("f_ppv"), _col("f_lpp")
+    f_c, f_wpp = _col("f_eng") & _col("f_c"), _col("f_eng") & _col("f_wpp")
+    on_spike = _col("f_eng") & _col("spike")
 
-    def vs(name: str) -> pl.Expr:
-        label = pl.when(_col("m_" + name) == _col("med_" + name)).then(pl.lit("median"))
-        return pl.format("{} {}", label.otherwise(pl.lit("baseline")), _fmt(_col("m_" + name)))
+    # Numbers are masked to the days their check fired on: formatting every row is slow.
+    def num(value: pl.Expr, fired: pl.Expr) -> pl.Expr:
+        return _fmt(pl.when(fired).then(value))
 
-    on_spike = (
-        pl.when(_col("spike"))
-        .then(
-            pl.format(
-                " on a plays spike ({}× the {}-day median)",
-                _fmt(_col("p") / _col("roll")),
-                pl.lit(params.window),
-            )
-        )
-        .otherwise(pl.lit(""))
-    )
+    def vs(name: str, fired: pl.Expr) -> pl.Expr:
+        baseline = pl.when(fired).then(_col("m_" + name))
+        label = pl.when(baseline == _col("med_" + name)).then(pl.lit("median"))
+        return pl.format("{} {}", label.otherwise(pl.lit("baseline")), _fmt(baseline))
+
+    spike = pl.format(
+        f" on a plays spike ({{}}× the {params.window}-day median)",
+        num(_col("p") / _col("roll"), on_spike),
+    ).fill_null(pl.lit(""))
     reasons = [
-        pl.when(_col("f_ppv")).then(
-            pl.format(
-                "plays {}× the viewers support (plays/viewer {} vs {})",
-                _fmt(_col("p") / _col("exp_p")),
-                _fmt(_col("ppv")),
-                vs("ppv"),
-            )
+        pl.format(
+            "plays {}× the viewers support (plays/viewer {} vs {})",
+            num(_col("p") / _col("exp_p"), f_ppv),
+            num(_col("ppv"), f_ppv),
+            vs("ppv", f_ppv),
         ),
-        pl.when(_col("f_lpp")).then(
-            pl.format(
-                "likes {}× the plays support (likes/play {} vs {})",
-                _fmt(_col("l") / _col("exp_l")),
-                _fmt(_col("lpp")),
-                vs("lpp"),
-            )
+        pl.format(
+            "likes {}× the plays support (likes/play {} vs {})",
+            num(_col("l") / _col("exp_l"), f_lpp),
+            num(_col("lpp"), f_lpp),
+            vs("lpp", f_lpp),
         ),
-        pl.when(_col("f_eng") & _col("f_c")).then(
-            pl.format("completion {} vs {}{}", _fmt(_col("c")), vs("c"), on_spike)
-        ),
-        pl.when(_col("f_eng") & _col("f_wpp")).then(
-            pl.format("watch minutes per play {} vs {}{}", _fmt(_col("wpp")), vs("wpp"), on_spike)
+        pl.format("completion {} vs {}{}", num(_col("c"), f_c), vs("c", f_c), spike),
+        pl.format(
+            "watch minutes per play {} vs {}{}", num(_col("wpp"), f_wpp), vs("wpp", f_wpp), spike
         ),
     ]
     return frame.with_columns(
@@ -289,20 +284,16 @@ def _reasons(frame: pl.LazyFrame, params: IntegrityParams) -> pl.LazyFrame:
 
 
 def _discount(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Adds the effective volumes: flagged days capped at their series' unflagged medians."""
-    clean = ~pl.col("flagged")
-    weights = {"ppv": _col("v"), "lpp": _col("p"), "c": None, "wpp": None}
-    frame = frame.with_columns(
-        _per_series(_median(_col(name).filter(clean), None if w is None else w.filter(clean)))
-        .fill_null(_col("m_" + name))
-        .alias(_P + "clean_" + name)
-        for name, w in weights.items()
-    )
-    p = _col("p")
+    """Adds the effective volumes: flagged days capped at what their baselines support.
+
+    The caps use the same baselines as the reasons, so that a day "plays 8.3× the viewers
+    support" keeps exactly 1/8.3 of its plays.
+    """
+    p, m_c, m_wpp = _col("p"), _col("m_c"), _col("m_wpp")
     supports = [
-        pl.when(_col("f_ppv")).then(_col("v") * _col("clean_ppv")),
-        pl.when(_col("f_eng") & (_col("clean_c") > 0)).then(p * _col("c") / _col("clean_c")),
-        pl.when(_col("f_eng") & (_col("clean_wpp") > 0)).then(p * _col("wpp") / _col("clean_wpp")),
+        pl.when(_col("f_ppv")).then(_col("exp_p")),
+        pl.when(_col("f_eng") & (m_c > 0)).then(p * _col("c") / m_c),
+        pl.when(_col("f_eng") & (m_wpp > 0)).then(p * _col("wpp") / m_wpp),
     ]
     effective_plays = (
         pl.when(_col("f_plays") & p.is_not_null())
@@ -312,7 +303,7 @@ def _discount(frame: pl.LazyFrame) -> pl.LazyFrame:
     frame = frame.with_columns(effective_plays.clip(lower_bound=0.0).alias("effective_plays"))
     effective_likes = (
         pl.when(pl.col("flagged") & _col("l").is_not_null())
-        .then(pl.min_horizontal(_col("l"), pl.col("effective_plays") * _col("clean_lpp")))
+        .then(pl.min_horizontal(_col("l"), pl.col("effective_plays") * _col("m_lpp")))
         .otherwise(_col("l"))
     )
     return frame.with_columns(effective_likes.clip(lower_bound=0.0).alias("effective_likes"))

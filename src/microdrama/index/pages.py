@@ -13,6 +13,7 @@ from microdrama.catalog import service as catalog
 from microdrama.errors import NotFoundError
 from microdrama.index import ranking as rankings
 from microdrama.index.config import DATA_DIMENSIONS
+from microdrama.index.schemas import RankingRow
 from microdrama.index.service import list_runs
 from microdrama.web.deps import SessionDep, TranslatorDep
 from microdrama.web.templating import render
@@ -97,7 +98,7 @@ def rankings_csv(
     )
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    fields = list(rankings.RankingRow.model_fields) + ["note"]
+    fields = list(RankingRow.model_fields) + ["note"]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     note = "模拟数据 Simulated data" if page.run.simulated else ""

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from microdrama.catalog.models import Work, WorkGenre
@@ -255,7 +255,7 @@ def _store(
             }
         )
     for chunk in chunked(results, 5000):
-        session.execute(IndexResult.__table__.insert(), list(chunk))
+        session.execute(insert(IndexResult), list(chunk))
     flags = [
         {
             "run_id": run.id,
@@ -269,7 +269,7 @@ def _store(
         for f in output.flags.iter_rows(named=True)
     ]
     for chunk in chunked(flags, 5000):
-        session.execute(IndexFlag.__table__.insert(), list(chunk))
+        session.execute(insert(IndexFlag), list(chunk))
     experts: dict[str, int] = dict(session.execute(select(Expert.external_id, Expert.id)).all())
     estimates = [
         {
@@ -284,7 +284,7 @@ def _store(
         if e["expert_id"] in experts
     ]
     if estimates:
-        session.execute(ExpertEstimate.__table__.insert(), estimates)
+        session.execute(insert(ExpertEstimate), estimates)
 
 
 def _jsonable(value: Any) -> Any:
@@ -308,7 +308,8 @@ def latest_run(session: Session, *, period: str, published_only: bool = False) -
     run = session.execute(query.order_by(IndexRun.id.desc()).limit(1)).scalar_one_or_none()
     if run is None:
         raise NotFoundError(
-            f"no index computed for period {period}: run `microdrama index compute --period {period}`"
+            f"no index computed for period {period}: "
+            f"run `microdrama index compute --period {period}`"
         )
     return run
 

@@ -1,0 +1,351 @@
+"""Star Index step 1: fake-traffic days are found and discounted, organic traffic is left alone."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from microdrama.demo.simulator import DemoData, SimulationConfig, simulate
+from microdrama.index.integrity import METHOD, IntegrityParams, flag_days, summarise
+
+SMALL = SimulationConfig(works=3_000, days=120)
+START = date(2025, 9, 1)
+# A deterministic wobble of a few percent, so that series have a spread like real ones.
+WOBBLE = (1.00, 1.04, 0.97, 1.02, 0.96, 1.03, 0.99, 1.05, 0.98, 1.01, 0.95, 1.02, 0.97, 1.04)
+DAYS = len(WOBBLE)
+
+
+def series(
+    plays: list[float] | None = None,
+    *,
+    work_id: str = "W1",
+    platform: str = "红果短剧",
+    plays_per_viewer: float = 2.0,
+    likes_per_play: float = 0.03,
+) -> dict[str, list[float | None]]:
+    """One clean daily series: viewers, likes, completion and watch time follow the plays."""
+    base = plays or [10_000.0 * w for w in WOBBLE]
+    n = len(base)
+    return {
+        "work_id": [work_id] * n,
+        "platform": [platform] * n,
+        "date": [START + timedelta(days=i) for i in range(n)],
+        "plays": [round(p) for p in base],
+        "viewers": [
+            round(p / plays_per_viewer * WOBBLE[-1 - i % DAYS]) for i, p in enumerate(base)
+        ],
+        "watch_minutes": [p * 20.0 * WOBBLE[(i + 3) % DAYS] for i, p in enumerate(base)],
+        "completion_rate": [0.4 * WOBBLE[(i + 5) % DAYS] for i in range(n)],
+        "likes": [round(p * likes_per_play * WOBBLE[(i + 7) % DAYS]) for i, p in enumerate(base)],
+        "comments": [round(p * 0.002) for p in base],
+    }
+
+
+def frame(*parts: dict[str, list[float | None]]) -> pl.DataFrame:
+    rows: dict[str, list[float | None]] = {k: [] for k in parts[0]}
+    for part in parts:
+        for k, values in part.items():
+            rows[k].extend(values)
+    schema = {"plays": pl.Int64, "viewers": pl.Int64, "likes": pl.Int64, "comments": pl.Int64}
+    return pl.DataFrame(rows, schema_overrides=schema)
+
+
+def inflate(
+    data: dict[str, list[float | None]], column: str, days: range, factor: float
+) -> dict[str, list[float | None]]:
+    """Fake traffic as the black market sells it: one count multiplied, nothing else follows."""
+    values = list(data[column])
+    for i in days:
+        value = values[i]
+        assert value is not None
+        values[i] = round(value * factor)
+    out = dict(data)
+    out[column] = values
+    if column == "plays":  # the completion rate is per play, so fake plays dilute it
+        out["completion_rate"] = [
+            c / factor if i in days and c is not None else c
+            for i, c in enumerate(data["completion_rate"])
+        ]
+    return out
+
+
+def run(data: pl.DataFrame, params: IntegrityParams = IntegrityParams()) -> pl.DataFrame:
+    return flag_days(data.lazy(), params).collect()
+
+
+# --- hand-built series --------------------------------------------------------------------------
+
+
+def test_the_method_has_a_version() -> None:
+    assert METHOD == "integrity-1"
+
+
+def test_a_clean_series_is_not_flagged_and_keeps_its_volume() -> None:
+    out = run(frame(series()))
+    assert not out["flagged"].any()
+    assert out["reason"].null_count() == out.height
+    assert out["effective_plays"].to_list() == out["plays"].cast(pl.Float64).to_list()
+    assert out["effective_likes"].to_list() == out["likes"].cast(pl.Float64).to_list()
+
+
+def test_a_burst_of_plays_without_viewers_is_flagged_naming_plays_per_viewer() -> None:
+    clean = series()
+    out = run(frame(inflate(clean, "plays", range(6, 9), 8.0)))
+    assert out["flagged"].arg_true().to_list() == [6, 7, 8]
+    for reason in out["reason"].drop_nulls():
+        assert (
+            reason.startswith("plays ") and "plays/viewer" in reason and "× the viewers" in reason
+        )
+    effective = out["effective_plays"].to_list()
+    for i in range(6, 9):
+        assert effective[i] == pytest.approx(clean["plays"][i], rel=0.1)
+
+
+def test_a_like_burst_is_flagged_naming_likes_per_play() -> None:
+    clean = series()
+    out = run(frame(inflate(clean, "likes", range(4, 6), 10.0)))
+    assert out["flagged"].arg_true().to_list() == [4, 5]
+    for reason in out["reason"].drop_nulls():
+        assert reason.startswith("likes ") and "likes/play" in reason
+    assert out["effective_plays"].to_list() == out["plays"].cast(pl.Float64).to_list()
+    for i in (4, 5):
+        assert out["effective_likes"][i] == pytest.approx(clean["likes"][i], rel=0.1)
+
+
+def test_inflated_plays_and_likes_together_are_both_discounted() -> None:
+    clean = series()
+    burst = range(9, 12)
+    faked = inflate(inflate(clean, "plays", burst, 6.0), "likes", burst, 6.0)
+    out = run(frame(faked))
+    assert out["flagged"].arg_true().to_list() == list(burst)
+    for i in burst:
+        assert out["effective_plays"][i] == pytest.approx(clean["plays"][i], rel=0.1)
+        assert out["effective_likes"][i] == pytest.approx(clean["likes"][i], rel=0.15)
+
+
+def test_an_organic_launch_is_not_flagged() -> None:
+    # Plays rise tenfold from day 1 to day 3 and fade, with viewers, likes, completion and
+    # watch time rising alike: a volume spike alone is not fraud.
+    launch = [1_000.0, 4_000.0, 10_000.0, 14_000.0, 12_000.0, 8_000.0, 5_000.0, 3_500.0]
+    launch += [2_500.0, 1_800.0, 1_300.0, 1_000.0, 800.0, 700.0]
+    out = run(frame(series([p * w for p, w in zip(launch, WOBBLE, strict=True)])))
+    assert not out["flagged"].any()
+    assert out["effective_plays"].to_list() == out["plays"].cast(pl.Float64).to_list()
+
+
+def test_a_launch_bought_from_day_one_is_still_caught() -> None:
+    # Most of the series is inflated, so its median sits on the fake level; its clean days
+    # still bound the baseline.
+    clean = series()
+    out = run(frame(inflate(clean, "plays", range(0, 9), 6.0)))
+    assert out["flagged"].arg_true().to_list() == list(range(9))
+
+
+def test_unknown_viewers_produce_no_flag_and_keep_effective_plays() -> None:
+    data = inflate(series(), "plays", range(6, 9), 8.0)
+    for column in ("viewers", "completion_rate", "watch_minutes"):
+        data[column] = [None if i in range(6, 9) else v for i, v in enumerate(data[column])]
+    out = run(frame(data))
+    assert not out["flagged"].any()
+    assert out["effective_plays"].null_count() == 0
+    assert out["effective_plays"].to_list() == out["plays"].cast(pl.Float64).to_list()
+
+
+def test_a_series_without_any_viewers_is_judged_on_its_other_signals() -> None:
+    clean = series()
+    clean["viewers"] = [None] * DAYS
+    assert not run(frame(clean))["flagged"].any()
+    out = run(frame(inflate(clean, "plays", range(6, 9), 8.0)))
+    assert out["flagged"].arg_true().to_list() == [6, 7, 8]
+    assert all("completion" in r for r in out["reason"].drop_nulls())
+    assert out["effective_plays"][7] == pytest.approx(clean["plays"][7], rel=0.1)
+
+
+def test_unknown_plays_stay_unknown_and_are_never_flagged() -> None:
+    data = series()
+    data["plays"] = [None if i == 3 else p for i, p in enumerate(data["plays"])]
+    out = run(frame(data))
+    assert out["effective_plays"].null_count() == 1 and out["effective_plays"][3] is None
+    assert not out["flagged"][3]
+
+
+def test_a_short_series_is_never_flagged() -> None:
+    short = {k: v[:4] for k, v in series().items()}
+    faked = inflate(short, "plays", range(1, 3), 10.0)
+    assert not run(frame(faked))["flagged"].any()
+    assert run(frame(faked), IntegrityParams(min_days=3))["flagged"].any()
+
+
+def test_series_are_judged_separately_per_work_and_platform() -> None:
+    # The same work on a second platform with its own, higher plays per viewer is no fraud.
+    here = series()
+    there = series(platform="抖音", plays_per_viewer=6.0)
+    other = inflate(series(work_id="W2"), "plays", range(6, 9), 8.0)
+    out = run(frame(there, other, here))
+    flagged = out.filter("flagged").select("work_id", "platform").unique()
+    assert flagged.rows() == [("W2", "红果短剧")]
+
+
+def test_every_input_row_and_column_is_kept_sorted_by_work_platform_and_date() -> None:
+    data = frame(series(work_id="W2"), series(), inflate(series(work_id="W3"), "likes", [2], 9))
+    shuffled = data.sample(fraction=1.0, shuffle=True, seed=7).with_columns(extra=pl.lit("x"))
+    out = run(shuffled)
+    assert out.height == data.height
+    assert out.columns[: len(shuffled.columns)] == shuffled.columns
+    assert out.columns[len(shuffled.columns) :] == [
+        "flagged",
+        "reason",
+        "effective_plays",
+        "effective_likes",
+    ]
+    assert out.select(data.columns).equals(data.sort("work_id", "platform", "date"))
+    schema = out.schema
+    assert schema["flagged"] == pl.Boolean and schema["reason"] == pl.Utf8
+    assert schema["effective_plays"] == pl.Float64 and schema["effective_likes"] == pl.Float64
+    assert out.equals(run(data.with_columns(extra=pl.lit("x")).reverse()))
+
+
+def test_an_empty_frame_gives_an_empty_result() -> None:
+    out = run(frame(series()).clear())
+    assert out.height == 0 and "effective_plays" in out.columns
+
+
+counts = st.one_of(st.none(), st.integers(min_value=0, max_value=2_000_000))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(
+        st.tuples(counts, counts, counts, st.one_of(st.none(), st.floats(0.0, 1.0))),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_effective_volumes_never_exceed_raw_and_are_unknown_only_where_raw_is(
+    days: list[tuple[int | None, int | None, int | None, float | None]],
+) -> None:
+    n = len(days)
+    data = pl.DataFrame(
+        {
+            "work_id": ["W1"] * n,
+            "platform": ["抖音"] * n,
+            "date": [START + timedelta(days=i) for i in range(n)],
+            "plays": [d[0] for d in days],
+            "viewers": [d[1] for d in days],
+            "likes": [d[2] for d in days],
+            "completion_rate": [d[3] for d in days],
+            "watch_minutes": [None if d[0] is None else d[0] * 3.0 for d in days],
+        },
+        schema_overrides={"plays": pl.Int64, "viewers": pl.Int64, "likes": pl.Int64},
+    )
+    out = run(data)
+    assert out.height == n
+    for raw, effective in (("plays", "effective_plays"), ("likes", "effective_likes")):
+        pairs = out.select(pl.col(raw).cast(pl.Float64), pl.col(effective))
+        assert pairs[raw].is_null().equals(pairs[effective].is_null())
+        known = pairs.drop_nulls()
+        assert (known[effective] <= known[raw]).all() and (known[effective] >= 0).all()
+    assert out.filter(~pl.col("flagged"))["reason"].null_count() == out["flagged"].not_().sum()
+    assert out.filter("flagged")["reason"].null_count() == 0
+
+
+# --- summarise ----------------------------------------------------------------------------------
+
+
+def test_summarise_scores_clean_works_one_and_discounted_works_lower() -> None:
+    faked = inflate(series(work_id="W2"), "plays", range(6, 9), 8.0)
+    out = run(frame(series(), faked, series(work_id="W3", platform="抖音")))
+    summary = summarise(out.lazy()).collect()
+    assert summary["work_id"].to_list() == ["W1", "W2", "W3"]
+    by_work = {row["work_id"]: row for row in summary.iter_rows(named=True)}
+    assert by_work["W1"]["integrity"] == 1.0 and by_work["W3"]["integrity"] == 1.0
+    assert by_work["W1"]["flagged_days"] == 0 and by_work["W1"]["discounted_plays"] == 0.0
+    assert 0.0 <= by_work["W2"]["integrity"] < 0.9
+    assert by_work["W2"]["flagged_days"] == 3
+    assert by_work["W2"]["plays"] == pytest.approx(sum(faked["plays"]))  # type: ignore[arg-type]
+    assert by_work["W2"]["discounted_plays"] > 0.5 * by_work["W2"]["plays"]
+    schema = summary.schema
+    assert schema["integrity"] == pl.Float64 and schema["plays"] == pl.Float64
+    assert schema["discounted_plays"] == pl.Float64 and schema["flagged_days"].is_integer()
+
+
+# --- the simulator's planted fraud --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo() -> DemoData:
+    return simulate(SMALL)
+
+
+@pytest.fixture(scope="module")
+def flagged(demo: DemoData) -> pl.DataFrame:
+    return flag_days(demo.metrics.lazy()).collect()
+
+
+@pytest.fixture(scope="module")
+def planted(demo: DemoData) -> pl.DataFrame:
+    """One row per planted day: work, platform, date, kind, factor."""
+    days = demo.truth_fraud.with_columns(pl.date_ranges("start", "end").alias("date"))
+    return days.explode("date").drop("start", "end")
+
+
+def test_flagged_works_match_the_planted_ones_with_precision_and_recall_of_90_percent(
+    demo: DemoData, flagged: pl.DataFrame
+) -> None:
+    truth = set(demo.truth_fraud["work_id"])
+    found = set(flagged.filter("flagged")["work_id"])
+    hits = len(truth & found)
+    assert len(truth) >= 50
+    assert hits / len(found) >= 0.9, "precision"
+    assert hits / len(truth) >= 0.9, "recall"
+
+
+def test_at_least_80_percent_of_planted_days_are_flagged(
+    flagged: pl.DataFrame, planted: pl.DataFrame
+) -> None:
+    days = planted.join(flagged, on=["work_id", "platform", "date"], how="left")
+    assert days["flagged"].null_count() == 0
+    assert days["flagged"].mean() >= 0.8  # type: ignore[operator]
+    for kind, share in days.group_by("kind").agg(pl.col("flagged").mean()).iter_rows():
+        assert share >= 0.8, kind
+
+
+def test_discounted_plays_of_fraud_works_come_close_to_the_uninflated_total(
+    flagged: pl.DataFrame, planted: pl.DataFrame
+) -> None:
+    days = flagged.join(planted, on=["work_id", "platform", "date"], how="left")
+    fraud = days.filter(pl.col("work_id").is_in(planted["work_id"].unique().implode()))
+    inflated = pl.col("kind").is_in(["plays", "plays_and_likes"])
+    uninflated = pl.when(inflated).then(pl.col("plays") / pl.col("factor")).otherwise("plays")
+    per_work = fraud.group_by("work_id").agg(
+        raw=pl.col("plays").sum().cast(pl.Float64),
+        effective=pl.col("effective_plays").sum(),
+        clean=uninflated.sum(),
+    )
+    excess = per_work.select(
+        raw=(pl.col("raw") - pl.col("clean")).sum(),
+        left=(pl.col("effective") - pl.col("clean")).abs().sum(),
+    ).row(0, named=True)
+    assert excess["raw"] > 0
+    assert excess["left"] <= 0.1 * excess["raw"]
+    inflated_works = per_work.filter(pl.col("raw") > 1.01 * pl.col("clean"))
+    closer = (pl.col("effective") - pl.col("clean")).abs() <= 0.25 * (
+        pl.col("raw") - pl.col("clean")
+    )
+    assert inflated_works.select(closer.mean()).item() >= 0.9
+
+
+def test_the_simulated_catalogue_summarises_into_scores_between_zero_and_one(
+    demo: DemoData, flagged: pl.DataFrame
+) -> None:
+    summary = summarise(flagged.lazy()).collect()
+    assert summary.height == demo.metrics["work_id"].n_unique()
+    assert summary["integrity"].is_between(0.0, 1.0).all()
+    fraud = summary["work_id"].is_in(demo.truth_fraud["work_id"].unique().implode())
+    clean_scores = summary.filter(~fraud)["integrity"]
+    assert (clean_scores == 1.0).mean() >= 0.99  # type: ignore[operator]
+    assert summary.filter(fraud)["integrity"].median() < 0.9  # type: ignore[operator]

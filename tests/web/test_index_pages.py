@@ -1,0 +1,76 @@
+"""The ranking page, its CSV export, the index API and the work page's index section."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from microdrama.config import Settings
+from microdrama.db.session import unit_of_work
+from microdrama.index.service import compute_index
+from microdrama.web.app import create_app
+
+from ..index.test_service import FAST, demo, loaded  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def client(loaded: sessionmaker[Session], settings: Settings) -> Iterator[TestClient]:  # noqa: F811
+    with unit_of_work(loaded) as session:
+        compute_index(session, settings=settings, period="2025-11", config=FAST)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def test_the_ranking_page_shows_ranks_intervals_and_tiers(client: TestClient) -> None:
+    page = client.get("/rankings", headers={"accept-language": "zh-CN"})
+    assert page.status_code == 200
+    assert "2025-11" in page.text and "A+" in page.text and "模拟数据" in page.text
+    filtered = client.get("/rankings?period=2025-11&city=西安", headers={"hx-request": "true"})
+    assert filtered.status_code == 200 and "<html" not in filtered.text
+
+
+def test_the_ranking_exports_as_csv_with_the_required_columns(client: TestClient) -> None:
+    response = client.get("/rankings.csv?period=2025-11&model=IAP")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows and all(r["model"] == "IAP" for r in rows)
+    assert {
+        "rank",
+        "rank_low",
+        "rank_high",
+        "score_low",
+        "score_high",
+        "tier",
+        "flags",
+        "note",
+    } <= set(rows[0])
+
+
+def test_the_index_api_gives_rankings_explanations_and_experts(client: TestClient) -> None:
+    page = client.get("/api/v1/index/rankings", params={"period": "2025-11", "limit": 3}).json()
+    assert len(page["rows"]) == 3 and page["rows"][0]["rank"] == 1
+    work = page["rows"][0]["work_id"]
+    detail = client.get(f"/api/v1/index/works/{work}", params={"period": "2025-11"}).json()
+    assert detail["rank"] == 1 and set(detail["dimensions"]) >= {"reach", "expert"}
+    experts = client.get("/api/v1/index/experts", params={"period": "2025-11"}).json()
+    assert experts["experts"] and experts["reliability"]
+    assert client.get("/api/v1/index/runs").json()[0]["period"] == "2025-11"
+
+
+def test_unknown_periods_and_works_are_404_not_500(client: TestClient) -> None:
+    assert client.get("/api/v1/index/rankings", params={"period": "1999-01"}).status_code == 404
+    assert client.get("/api/v1/index/works/NOPE", params={"period": "2025-11"}).status_code == 404
+    assert client.get("/api/v1/index/rankings", params={"period": "x" * 40}).status_code == 422
+    assert client.get("/rankings?period=nonsense").status_code == 200
+
+
+def test_a_work_page_shows_its_index_breakdown(client: TestClient) -> None:
+    top = client.get("/api/v1/index/rankings", params={"period": "2025-11", "limit": 1}).json()
+    page = client.get(f"/works/{top['rows'][0]['work_id']}", headers={"accept-language": "en"})
+    assert page.status_code == 200
+    assert "Star Index" in page.text and "index-radar" in page.text and "Contribution" in page.text
