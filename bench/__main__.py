@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from bench import import_bench
+import sys
+
+from bench import import_bench, index_bench
 
 
 def main() -> None:
     """Run all benchmarks in turn."""
     import_bench.main()
+    index_bench.main(large="--small" not in sys.argv)
 
 
 if __name__ == "__main__":

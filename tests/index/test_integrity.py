@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 import polars as pl
 import pytest
@@ -17,6 +19,7 @@ START = date(2025, 9, 1)
 # A deterministic wobble of a few percent, so that series have a spread like real ones.
 WOBBLE = (1.00, 1.04, 0.97, 1.02, 0.96, 1.03, 0.99, 1.05, 0.98, 1.01, 0.95, 1.02, 0.97, 1.04)
 DAYS = len(WOBBLE)
+Columns = dict[str, list[Any]]
 
 
 def series(
@@ -26,7 +29,7 @@ def series(
     platform: str = "红果短剧",
     plays_per_viewer: float = 2.0,
     likes_per_play: float = 0.03,
-) -> dict[str, list[float | None]]:
+) -> Columns:
     """One clean daily series: viewers, likes, completion and watch time follow the plays."""
     base = plays or [10_000.0 * w for w in WOBBLE]
     n = len(base)
@@ -45,8 +48,8 @@ def series(
     }
 
 
-def frame(*parts: dict[str, list[float | None]]) -> pl.DataFrame:
-    rows: dict[str, list[float | None]] = {k: [] for k in parts[0]}
+def frame(*parts: Columns) -> pl.DataFrame:
+    rows: Columns = {k: [] for k in parts[0]}
     for part in parts:
         for k, values in part.items():
             rows[k].extend(values)
@@ -54,9 +57,7 @@ def frame(*parts: dict[str, list[float | None]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema_overrides=schema)
 
 
-def inflate(
-    data: dict[str, list[float | None]], column: str, days: range, factor: float
-) -> dict[str, list[float | None]]:
+def inflate(data: Columns, column: str, days: Sequence[int], factor: float) -> Columns:
     """Fake traffic as the black market sells it: one count multiplied, nothing else follows."""
     values = list(data[column])
     for i in days:
@@ -74,7 +75,8 @@ def inflate(
 
 
 def run(data: pl.DataFrame, params: IntegrityParams = IntegrityParams()) -> pl.DataFrame:
-    return flag_days(data.lazy(), params).collect()
+    out: pl.DataFrame = flag_days(data.lazy(), params).collect()
+    return out
 
 
 # --- hand-built series --------------------------------------------------------------------------
@@ -266,7 +268,7 @@ def test_summarise_scores_clean_works_one_and_discounted_works_lower() -> None:
     assert by_work["W1"]["flagged_days"] == 0 and by_work["W1"]["discounted_plays"] == 0.0
     assert 0.0 <= by_work["W2"]["integrity"] < 0.9
     assert by_work["W2"]["flagged_days"] == 3
-    assert by_work["W2"]["plays"] == pytest.approx(sum(faked["plays"]))  # type: ignore[arg-type]
+    assert by_work["W2"]["plays"] == pytest.approx(sum(faked["plays"]))
     assert by_work["W2"]["discounted_plays"] > 0.5 * by_work["W2"]["plays"]
     schema = summary.schema
     assert schema["integrity"] == pl.Float64 and schema["plays"] == pl.Float64
@@ -283,14 +285,16 @@ def demo() -> DemoData:
 
 @pytest.fixture(scope="module")
 def flagged(demo: DemoData) -> pl.DataFrame:
-    return flag_days(demo.metrics.lazy()).collect()
+    out: pl.DataFrame = flag_days(demo.metrics.lazy()).collect()
+    return out
 
 
 @pytest.fixture(scope="module")
 def planted(demo: DemoData) -> pl.DataFrame:
     """One row per planted day: work, platform, date, kind, factor."""
     days = demo.truth_fraud.with_columns(pl.date_ranges("start", "end").alias("date"))
-    return days.explode("date").drop("start", "end")
+    out: pl.DataFrame = days.explode("date").drop("start", "end")
+    return out
 
 
 def test_flagged_works_match_the_planted_ones_with_precision_and_recall_of_90_percent(
@@ -347,5 +351,5 @@ def test_the_simulated_catalogue_summarises_into_scores_between_zero_and_one(
     assert summary["integrity"].is_between(0.0, 1.0).all()
     fraud = summary["work_id"].is_in(demo.truth_fraud["work_id"].unique().implode())
     clean_scores = summary.filter(~fraud)["integrity"]
-    assert (clean_scores == 1.0).mean() >= 0.99  # type: ignore[operator]
-    assert summary.filter(fraud)["integrity"].median() < 0.9  # type: ignore[operator]
+    assert (clean_scores == 1.0).mean() >= 0.99
+    assert summary.filter(fraud)["integrity"].median() < 0.9

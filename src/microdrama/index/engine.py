@@ -24,24 +24,6 @@ from microdrama.index.uncertainty import Expert, Noise, bootstrap, point_scores,
 
 # Days of data before the previous window that the integrity baselines may lean on.
 LEAD_IN_DAYS = 7
-RAW_COLUMNS = (
-    "days",
-    "plays",
-    "effective_plays",
-    "viewers",
-    "watch_minutes",
-    "completion",
-    "watch_per_viewer",
-    "interactions_per_k",
-    "revenue_fen",
-    "ad_spend_fen",
-    "roas",
-    "score",
-    "votes",
-    "weighted_rating",
-    "growth",
-    "flagged_days",
-)
 
 
 @dataclass(frozen=True)
@@ -282,6 +264,41 @@ def _raw_per_work(rows: pl.DataFrame) -> pl.DataFrame:
     return totals.join(ratios, on="work_id", how="left")
 
 
+RAW_FIELDS = (
+    "plays",
+    "effective_plays",
+    "viewers",
+    "watch_minutes",
+    "completion",
+    "watch_per_viewer",
+    "interactions_per_k",
+    "revenue_fen",
+    "ad_spend_fen",
+    "roas",
+    "rating",
+    "votes",
+    "weighted_rating",
+    "growth",
+    "days_of_data",
+)
+
+
+def detail(row: dict[str, Any]) -> dict[str, Any]:
+    """What a stored result keeps beyond its columns: cohort, raw measures, expert panel."""
+    return {
+        "cohort": row.get("cohort"),
+        "ineligible_reason": row.get("ineligible_reason"),
+        "raw": {name: row.get(name) for name in RAW_FIELDS},
+        "experts": {
+            "reviews": row.get("expert_reviews"),
+            "corrected_score": row.get("expert_score"),
+            "spread": row.get("expert_spread"),
+            "disagreement": row.get("expert_disagreement"),
+            "dimensions": {d: row.get(f"expert_{d}") for d in expert_model.DIMENSIONS},
+        },
+    }
+
+
 def explain(
     row: dict[str, Any],
     *,
@@ -296,7 +313,6 @@ def explain(
         "work_id": row["work_id"],
         "method": METHOD_VERSION,
         "eligible": row.get("eligible"),
-        "ineligible_reason": row.get("ineligible_reason"),
         "rank": row.get("rank"),
         "rank_interval": [row.get("rank_low"), row.get("rank_high")],
         "score": row.get("score"),
@@ -304,36 +320,9 @@ def explain(
         "tier": row.get("tier"),
         "data_only": row.get("data_only"),
         "integrity": row.get("integrity"),
-        "cohort": row.get("cohort"),
         "dimensions": parts,
-        "raw": {
-            name: row.get(name)
-            for name in (
-                "plays",
-                "effective_plays",
-                "viewers",
-                "watch_minutes",
-                "completion",
-                "watch_per_viewer",
-                "interactions_per_k",
-                "revenue_fen",
-                "ad_spend_fen",
-                "roas",
-                "rating",
-                "votes",
-                "weighted_rating",
-                "growth",
-                "days_of_data",
-            )
-        },
+        **detail(row),
         "flags": flags,
-        "experts": {
-            "reviews": row.get("expert_reviews"),
-            "corrected_score": row.get("expert_score"),
-            "spread": row.get("expert_spread"),
-            "disagreement": row.get("expert_disagreement"),
-            "dimensions": {d: row.get(f"expert_{d}") for d in expert_model.DIMENSIONS},
-        },
         "change": _change(row, previous, parts, config),
     }
     return explanation

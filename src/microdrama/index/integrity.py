@@ -3,38 +3,35 @@
 Method `integrity-1`, vectorised over all series at once (a series is one work on one platform,
 its rows sorted by date; each row counts as one day).
 
-Each ratio check compares a day with a baseline of its own series: the series median of the
-ratio (weighted by the ratio's denominator where that is a count the fraud leaves alone, so that
-tail days of a few counts weigh little), kept within `ratio_factor` of the series' cleanest
-`clean_quantile` of well-counted days, because a short series that is mostly inflated (a launch
-bought from day one) has its median on the fake level. A check fires when a day is off by at
-least `ratio_factor` times the baseline and its modified z-score 0.6745·(x − baseline)/MAD on
-the log scale is at least `z_threshold`. The MAD is taken over the days that are not off by
-`ratio_factor` (so that a long burst cannot hide in its own spread) and never falls below the
-counting noise of the day, 1/√(n+1) for n expected counts (so that a tail day with three likes
-cannot look like a burst). Detection runs twice: the second pass takes the plays baselines on
-the days the first pass found no inflated plays on.
-
-Checks (a day is flagged when any fires; an unknown input silences its own check only):
+A check compares a day's ratio with a baseline of its own series and fires when the day is off
+by at least `ratio_factor` and its modified z-score 0.6745·(x − baseline)/MAD on the log scale is
+at least `z_threshold`:
 - plays per viewer: plays far above what the day's viewers support;
 - engagement: completion rate or watch minutes per play collapse on a volume spike (plays far
-  above the centred rolling median of `window` days, by the same modified z-score), or both
-  collapse at once. A volume spike with matching viewers and engagement (an organic launch)
-  fires nothing;
-- likes per play: likes far above what the day's plays support, against a baseline taken on the
-  days the plays checks left alone (inflated plays lower likes per play).
+  above the centred rolling median of `window` days, by the same z-score), or both collapse at
+  once. A spike with matching viewers and engagement (an organic launch) fires nothing;
+- likes per play: likes far above what the day's plays support, the baseline taken on the days
+  the plays checks left alone (fake plays lower likes per play).
+A day is flagged when any check fires; an unknown input silences only the checks that need it.
 
-Discount: on a day a plays check flagged, plays are capped to what the evidence that fired
-supports at the medians of the series' unflagged days (viewers × plays per viewer; plays ×
-completion / completion; watch minutes / watch minutes per play); on any flagged day likes are
-capped to effective plays × likes per play. Unflagged days keep their volume, no day is dropped,
-and effective volume is null only where plays (likes) are.
+The baseline is the series median, weighted by the day's count where the ratio has one (a tail
+day with three likes tells little), and, for a ratio fraud moves one way only, kept within
+`ratio_factor` of the series' cleanest tenth of well-counted days: a launch bought from day one
+has its median on the fake level. Detection runs twice; the second pass takes the plays baselines
+on the days the first found no fake plays on.
+
+Discount: a day flagged for plays keeps what the evidence that fired supports at the baseline
+(viewers × plays per viewer; plays × completion / baseline completion; watch minutes / baseline
+watch minutes per play), so "plays 8.3× the viewers support" keeps 1/8.3 of its plays; a flagged
+day's likes are capped at effective plays × baseline likes per play. No day is dropped, nothing
+rises, and effective volume is null only where plays (likes) are.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import polars as pl
 
@@ -81,50 +78,59 @@ def _fmt(expr: pl.Expr) -> pl.Expr:
     return expr.round_sig_figs(2).cast(pl.Utf8).str.strip_suffix(".0")
 
 
-def _median(x: pl.Expr, weight: pl.Expr | None) -> pl.Expr:
-    """The median of `x` in a group, each row counting `weight` times when a weight is given."""
+def _median(x: pl.Expr, weight: pl.Expr | None, saturation: float) -> pl.Expr:
+    """The median of a ratio `x` in a group, weighted by its denominator when one is given."""
     if weight is None:
         return x.median()
     known = x.is_not_null() & (weight > 0)
     xs, ws = x.filter(known), weight.filter(known)
+    # A day weighs as its denominator only up to the one at which it expects `saturation` counts
+    # (at the pooled ratio): below, its ratio is mostly counting noise; above, all days count
+    # alike, so that no burst, fake or organic, outweighs the ordinary days.
+    ws = ws.clip(upper_bound=saturation * ws.sum() / (xs * ws).sum())
     order = xs.arg_sort()
     cumulative = ws.gather(order).cum_sum()
     return xs.gather(order).filter(cumulative >= ws.sum() / 2).first()
+
+
+# How fake traffic moves a ratio: only up (a cap from its lowest days bounds the baseline), only
+# down (a floor from its highest days), or either way (the median alone).
+_Moves = Literal["up", "down", "both"]
 
 
 def _with_baselines(
     frame: pl.LazyFrame,
     params: IntegrityParams,
     rows: pl.Expr,
-    ratios: dict[str, pl.Expr | None],
+    ratios: dict[str, tuple[pl.Expr | None, _Moves]],
 ) -> pl.LazyFrame:
-    """Adds `med_<name>` and `m_<name>`: each ratio's series median over `rows`, and its baseline.
-
-    `ratios` maps a ratio to its weight. A weighted ratio (plays per viewer, likes per play) is
-    one fraud can only raise: its baseline is the median capped at `ratio_factor` times the clean
-    quantile of the days expecting at least `min_count` counts. An unweighted one (completion,
-    watch minutes per play) fraud can only lower: its baseline is floored at the opposite
-    quantile divided by `ratio_factor`.
-    """
+    """Adds `med_<name>` and `m_<name>`: each ratio's series median over `rows`, and baseline."""
+    # `ratios` maps a ratio to its weight and the way fraud moves it. Plays per viewer only
+    # rises, completion and watch minutes per play only fall; likes per play rises with fake likes
+    # and falls with fake plays, so its lowest days say nothing about its clean level.
     frame = frame.with_columns(
-        _per_series(_median(_col(name).filter(rows), None if w is None else w.filter(rows))).alias(
-            _P + "med_" + name
-        )
-        for name, w in ratios.items()
+        _per_series(
+            _median(
+                _col(name).filter(rows), None if w is None else w.filter(rows), params.min_count
+            )
+        ).alias(_P + "med_" + name)
+        for name, (w, _) in ratios.items()
     )
     bounds = []
-    for name, w in ratios.items():
+    for name, (w, moves) in ratios.items():
         x, median = _col(name).filter(rows), _col("med_" + name)
-        if w is not None:
-            counted = x.filter((w * median).filter(rows) >= params.min_count)
-            clean = _per_series(counted.quantile(params.clean_quantile, "linear"))
+        bounded = median
+        if moves == "up":
+            if w is not None:  # only days expecting `min_count` counts show the clean level
+                x = x.filter((w * median).filter(rows) >= params.min_count)
+            clean = _per_series(x.quantile(params.clean_quantile, "linear"))
             # A zero quantile means counts too small to bound anything.
             bounded = (
                 pl.when(clean > 0)
                 .then(pl.min_horizontal(median, params.ratio_factor * clean))
                 .otherwise(median)
             )
-        else:
+        elif moves == "down":
             clean = _per_series(x.quantile(1.0 - params.clean_quantile, "linear"))
             bounded = pl.max_horizontal(median, clean / params.ratio_factor)
         bounds.append(bounded.alias(_P + "m_" + name))
@@ -202,13 +208,14 @@ def _prepare(daily: pl.LazyFrame, params: IntegrityParams) -> pl.LazyFrame:
 
 
 def _detect(frame: pl.LazyFrame, params: IntegrityParams, rows: pl.Expr) -> pl.LazyFrame:
-    """Fire every check; adds `flagged`.
-
-    The plays checks take their baselines over `rows`; the likes check over the days the plays
-    checks have just left alone.
-    """
+    """Fire every check, the plays checks on baselines taken over `rows`; adds `flagged`."""
     frame = (
-        _with_baselines(frame, params, rows, {"ppv": _col("v"), "c": None, "wpp": None})
+        _with_baselines(
+            frame,
+            params,
+            rows,
+            {"ppv": (_col("v"), "up"), "c": (None, "down"), "wpp": (None, "down")},
+        )
         .with_columns(
             # Expected plays at the baseline ratio: what the day's viewers support.
             (_col("v") * _col("m_ppv")).alias(_P + "exp_p"),
@@ -230,7 +237,7 @@ def _detect(frame: pl.LazyFrame, params: IntegrityParams, rows: pl.Expr) -> pl.L
     )
     likes_rows = ~_col("f_plays")
     return (
-        _with_baselines(frame, params, likes_rows, {"lpp": _col("p")})
+        _with_baselines(frame, params, likes_rows, {"lpp": (_col("p"), "both")})
         .with_columns((_col("p") * _col("m_lpp")).alias(_P + "exp_l"))
         .with_columns(_log_excess("l", "exp_l", params).alias(_P + "e_lpp"))
         .with_columns(_zscore("lpp", _col("exp_l"), params, likes_rows))
@@ -284,11 +291,7 @@ def _reasons(frame: pl.LazyFrame, params: IntegrityParams) -> pl.LazyFrame:
 
 
 def _discount(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Adds the effective volumes: flagged days capped at what their baselines support.
-
-    The caps use the same baselines as the reasons, so that a day "plays 8.3× the viewers
-    support" keeps exactly 1/8.3 of its plays.
-    """
+    """Adds the effective volumes: flagged days capped at what their baselines support."""
     p, m_c, m_wpp = _col("p"), _col("m_c"), _col("m_wpp")
     supports = [
         pl.when(_col("f_ppv")).then(_col("exp_p")),

@@ -85,7 +85,7 @@ def compute_index(
     _replace_identical(session, run)
     session.add(run)
     session.flush()
-    _store(session, run, output, config)
+    _store(session, run, output)
     run.seconds = round(time.perf_counter() - started, 3)
     session.flush()
     return IndexRunRead.model_validate(run)
@@ -214,46 +214,36 @@ def _replace_identical(session: Session, run: IndexRun) -> None:
     )
 
 
-def _store(
-    session: Session, run: IndexRun, output: engine.IndexOutput, config: IndexConfig
-) -> None:
+def _store(session: Session, run: IndexRun, output: engine.IndexOutput) -> None:
     ids: dict[str, int] = dict(session.execute(select(Work.external_id, Work.id)).all())
-    flags_by_work: dict[str, list[dict[str, Any]]] = {}
-    for flag in output.flags.iter_rows(named=True):
-        flags_by_work.setdefault(flag["work_id"], []).append(flag)
-    results = []
-    for row in output.results.iter_rows(named=True):
-        detail = engine.explain(row, config=config, flags=[], previous=None)
-        detail.pop("flags")
-        results.append(
-            {
-                "run_id": run.id,
-                "work_id": ids[row["work_id"]],
-                **{
-                    k: row[k]
-                    for k in (
-                        "rank",
-                        "rank_low",
-                        "rank_high",
-                        "score",
-                        "score_low",
-                        "score_high",
-                        "tier",
-                        "integrity",
-                        "reach",
-                        "engagement",
-                        "commercial",
-                        "reputation",
-                        "momentum",
-                        "expert",
-                        "data_only",
-                        "eligible",
-                        "flagged_days",
-                    )
-                },
-                "detail": _jsonable(detail),
-            }
-        )
+    stored = [
+        "rank",
+        "rank_low",
+        "rank_high",
+        "score",
+        "score_low",
+        "score_high",
+        "tier",
+        "integrity",
+        "reach",
+        "engagement",
+        "commercial",
+        "reputation",
+        "momentum",
+        "expert",
+        "data_only",
+        "eligible",
+        "flagged_days",
+    ]
+    results = [
+        {
+            "run_id": run.id,
+            "work_id": ids[row["work_id"]],
+            **{k: row[k] for k in stored},
+            "detail": _jsonable(engine.detail(row)),
+        }
+        for row in output.results.iter_rows(named=True)
+    ]
     for chunk in chunked(results, 5000):
         session.execute(insert(IndexResult), list(chunk))
     flags = [

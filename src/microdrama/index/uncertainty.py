@@ -8,7 +8,6 @@ audience rating with v votes as R + σ/√v·z, an expert mean as its estimate +
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,11 +126,14 @@ def bootstrap(
     rank_matrix = np.concatenate(rank_draws)
     tail = (1 - config.interval) / 2
     point_rank = ranks(point)
-    with warnings.catch_warnings():
-        # Works that are not eligible have no draws; their bounds stay NaN on purpose.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        low, high = np.nanquantile(draws, [tail, 1 - tail], axis=0)
-        rank_low, rank_high = np.nanquantile(rank_matrix, [tail, 1 - tail], axis=0)
+    # Works that are not eligible have no draws: their bounds stay NaN.
+    low = np.full(point.shape, np.nan)
+    high, rank_low, rank_high = low.copy(), low.copy(), low.copy()
+    if eligible.any():
+        low[eligible], high[eligible] = np.quantile(draws[:, eligible], [tail, 1 - tail], axis=0)
+        rank_low[eligible], rank_high[eligible] = np.quantile(
+            rank_matrix[:, eligible], [tail, 1 - tail], axis=0
+        )
     return Intervals(
         score=point,
         score_low=np.fmin(low, point),
