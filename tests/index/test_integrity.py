@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -353,3 +354,20 @@ def test_the_simulated_catalogue_summarises_into_scores_between_zero_and_one(
     clean_scores = summary.filter(~fraud)["integrity"]
     assert (clean_scores == 1.0).mean() >= 0.99
     assert summary.filter(fraud)["integrity"].median() < 0.9
+
+
+def test_day_to_day_noise_on_viewers_and_likes_does_not_flag_innocent_works() -> None:
+    demo = simulate(SimulationConfig(works=1500, days=90, seed=5))
+    rng = np.random.default_rng(0)
+    noisy = demo.metrics.with_columns(
+        (pl.col("viewers") * pl.Series(rng.lognormal(0, 0.2, demo.metrics.height)))
+        .round().cast(pl.Int64),
+        (pl.col("likes") * pl.Series(rng.lognormal(0, 0.3, demo.metrics.height)))
+        .round().cast(pl.Int64),
+    )
+    flagged = set(
+        flag_days(noisy.lazy()).filter(pl.col("flagged")).collect()["work_id"].to_list()
+    )
+    planted = set(demo.truth_fraud["work_id"].to_list())
+    assert len(flagged & planted) / len(flagged) >= 0.9
+    assert len(flagged & planted) / len(planted) >= 0.9

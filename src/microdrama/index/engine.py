@@ -59,6 +59,8 @@ def prepare(daily: pl.LazyFrame, *, period: Period, config: IndexConfig) -> Prep
             pl.col("plays").cast(pl.Float64).alias("effective_plays"),
             pl.col("likes").cast(pl.Float64).alias("effective_likes"),
         )
+    # Materialise once: three results read the flagged rows, and the checks are the costly part.
+    flagged = flagged.collect().lazy()
     previous = period.previous()
     summaries = window_summaries(flagged, period=period, previous=previous)
     in_window = flagged.filter(pl.col("date").is_between(period.start, period.end))

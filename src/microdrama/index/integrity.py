@@ -47,7 +47,10 @@ class IntegrityParams:
     """Thresholds of the fake-traffic checks."""
 
     window: int = 7  # days in the centred rolling median baseline: one week evens out weekdays
-    z_threshold: float = 3.5  # modified z-score above which a day is anomalous (Iglewicz-Hoaglin)
+    # Modified z-score above which a day is anomalous. Iglewicz-Hoaglin suggest 3.5 for clean
+    # data; with 20-30% day-to-day noise on viewers and likes that flagged innocent works
+    # (precision 0.40), while 6 keeps precision 0.94 at recall 0.97 (1.0 / 0.98 without noise).
+    z_threshold: float = 6.0
     ratio_factor: float = 2.5  # a ratio this many times the series' median is anomalous
     min_days: int = 5  # series shorter than this are never flagged (too little baseline)
     # The series' cleanest days that bound its baseline: a tenth still finds the organic ratio when
