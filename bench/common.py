@@ -15,8 +15,20 @@ class Measured:
     """Wall time and peak resident memory of one child process."""
 
     seconds: float
-    peak_mb: float
+    rusage_peak_mb: float
     output: str = ""
+
+    @property
+    def peak_mb(self) -> float:
+        """Peak resident memory: the child's own report (VmHWM) when it gave one.
+
+        A child's rusage counts the parent's memory at fork time, so it overstates the peak of
+        a child started by a large parent; VmHWM belongs to the child's own address space.
+        """
+        for line in self.output.splitlines():
+            if line.startswith("PEAK_KB "):
+                return float(line.split()[1]) / 1024
+        return self.rusage_peak_mb
 
     @property
     def work(self) -> float:
@@ -44,14 +56,30 @@ def run_measured(
     output = process.stdout.read().decode() if process.stdout else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed:\n{output}")
-    return Measured(seconds=elapsed, peak_mb=usage.ru_maxrss / 1024, output=output)
+    return Measured(seconds=elapsed, rusage_peak_mb=usage.ru_maxrss / 1024, output=output)
+
+
+REPORT_PEAK = """
+for _line in open("/proc/self/status"):
+    if _line.startswith("VmHWM:"):
+        print("PEAK_KB", _line.split()[1])
+"""
 
 
 def python_child(code: str, **kwargs: object) -> Measured:
-    """Run Python code in a fresh interpreter and measure it."""
-    return run_measured([sys.executable, "-c", code], **kwargs)  # type: ignore[arg-type]
+    """Run Python code in a fresh interpreter and measure it (peak memory reported by itself)."""
+    return run_measured([sys.executable, "-c", code + REPORT_PEAK], **kwargs)  # type: ignore[arg-type]
 
 
 def microdrama(*args: str, env: dict[str, str]) -> Measured:
     """Run the microdrama CLI in a fresh interpreter and measure it."""
-    return python_child(f"from microdrama.cli import app; app({list(args)!r})", env=env)
+    # Typer exits through SystemExit even on success; let the peak report run after it.
+    code = (
+        "from microdrama.cli import app\n"
+        "try:\n"
+        f"    app({list(args)!r})\n"
+        "except SystemExit as exit_:\n"
+        "    if exit_.code:\n"
+        "        raise\n"
+    )
+    return python_child(code, env=env)

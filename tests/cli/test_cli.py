@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -74,3 +75,28 @@ def test_a_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
         and "no such file" in result.stderr
         and "Traceback" not in result.stderr
     )
+
+
+def test_index_commands_run_end_to_end_and_repeat_byte_for_byte(tmp_path: Path) -> None:
+    data = tmp_path / "var"
+    assert cli("demo", "load", "--works", "200", "--days", "45", data=data).returncode == 0
+    outputs = []
+    for _ in range(2):
+        computed = cli("index", "compute", "--period", "2025-11", data=data)
+        assert computed.returncode == 0, computed.stdout + computed.stderr
+        ranked = cli("index", "rank", "--period", "2025-11", "--format", "json", data=data)
+        assert ranked.returncode == 0
+        outputs.append(ranked.stdout)
+    assert outputs[0] == outputs[1] and '"rank_low"' in outputs[0]
+    first = json.loads(outputs[0])[0]["work_id"]
+    explained = cli("index", "explain", first, "--period", "2025-11", "--format", "json", data=data)
+    assert json.loads(explained.stdout)["rank"] == 1
+    csv_out = cli(
+        "index", "rank", "--period", "2025-11", "--format", "csv", "--top", "3", data=data
+    )
+    assert csv_out.stdout.splitlines()[0].startswith("rank,rank_low,rank_high,work_id")
+    assert len(csv_out.stdout.splitlines()) == 4
+    experts = cli("index", "experts", "--period", "2025-11", data=data)
+    assert experts.returncode == 0 and "leniency" in experts.stdout
+    missing = cli("index", "rank", "--period", "2024-01", data=data)
+    assert missing.returncode == 1 and "index compute" in missing.stderr

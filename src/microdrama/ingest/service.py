@@ -24,7 +24,7 @@ from microdrama.ingest.schemas import ImportReport, RowError
 from microdrama.ingest.writers import WRITERS, WriteContext, check_works
 
 # Rows validated at a time: bounds memory whatever the file's size.
-CHUNK_ROWS = 250_000
+CHUNK_ROWS = 100_000
 # A report lists this many row errors at most; the count of invalid rows is always exact.
 MAX_LISTED_ERRORS = 100_000
 

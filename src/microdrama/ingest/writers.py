@@ -344,7 +344,7 @@ def write_metrics(context: WriteContext, staged: Path) -> None:
     ]
     batches = (
         batch.to_arrow().cast(lake.SCHEMA)
-        for batch in scan.select(columns).collect_batches(chunk_size=250_000)
+        for batch in scan.select(columns).collect_batches(chunk_size=100_000)
     )
     reader = pa.RecordBatchReader.from_batches(
         lake.SCHEMA, (b for table in batches for b in table.to_batches())
