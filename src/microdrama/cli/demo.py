@@ -8,12 +8,9 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from microdrama.catalog.service import count_works
 from microdrama.cli.imports import show_report
 from microdrama.cli.runtime import console, err_console, runtime
-from microdrama.demo.service import generate as generate_files
-from microdrama.demo.service import import_demo_file
-from microdrama.demo.simulator import SIMULATED_NOTICE, SimulationConfig
+from microdrama.demo import SIMULATED_NOTICE
 from microdrama.ingest.columns import IMPORT_KINDS
 
 app = typer.Typer(help=f"Simulated demo data ({SIMULATED_NOTICE}).", no_args_is_help=True)
@@ -34,6 +31,9 @@ def generate(
 
     Example: microdrama demo generate --works 2000 --days 90 --seed 7 --out demo-data
     """
+    from microdrama.demo.service import generate as generate_files
+    from microdrama.demo.simulator import SimulationConfig
+
     with _progress() as progress:
         task = progress.add_task("simulating", total=1)
         paths = generate_files(config=SimulationConfig(works=works, days=days, seed=seed), out=out)
@@ -56,6 +56,11 @@ def load(
 
     Example: microdrama demo load --works 12000 --days 180 --if-empty
     """
+    from microdrama.catalog.service import count_works
+    from microdrama.demo.service import generate as generate_files
+    from microdrama.demo.service import import_demo_file
+    from microdrama.demo.simulator import SimulationConfig
+
     env = runtime()
     with env.unit_of_work() as session:
         existing = count_works(session)

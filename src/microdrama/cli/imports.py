@@ -13,7 +13,6 @@ from rich.table import Table
 from microdrama.cli.runtime import console, err_console, runtime
 from microdrama.errors import MicrodramaError
 from microdrama.ingest.schemas import ImportReport
-from microdrama.ingest.service import import_file
 
 SHOWN_ERRORS = 50
 
@@ -46,6 +45,8 @@ def import_command(
 
     Example: microdrama import metrics 每日数据.csv --dry-run
     """
+    from microdrama.ingest.service import import_file
+
     env = runtime()
     try:
         with Progress(

@@ -14,8 +14,8 @@ from rich.table import Table
 
 from microdrama.cli.runtime import console, err_console, runtime
 from microdrama.errors import MicrodramaError
-from microdrama.index import ranking as rankings
-from microdrama.index.service import compute_index, latest_run
+
+# Services are imported inside the commands: `microdrama --help` should not load SciPy.
 
 app = typer.Typer(help="Star Index: compute, rank and explain.", no_args_is_help=True)
 
@@ -50,6 +50,9 @@ def compute(
 
     Example: microdrama index compute --period 2025-11
     """
+    from microdrama.index import ranking as rankings
+    from microdrama.index.service import compute_index, latest_run
+
     env = runtime()
     try:
         with env.unit_of_work() as session:
@@ -98,6 +101,8 @@ def rank(
 
     Example: microdrama index rank --period 2025-11 --city 西安 --top 20 --format csv
     """
+    from microdrama.index import ranking as rankings
+
     env = runtime()
     where = rankings.RankingFilter(
         genre=genre, platform=platform, city=city, company=company, model=model
@@ -157,6 +162,8 @@ def explain(
 
     Example: microdrama index explain W000123 --period 2025-11 --format json
     """
+    from microdrama.index import ranking as rankings
+
     env = runtime()
     try:
         with env.unit_of_work() as session:
@@ -239,6 +246,8 @@ def experts(period: PeriodOpt) -> None:
 
     Example: microdrama index experts --period 2025-11
     """
+    from microdrama.index import ranking as rankings
+
     env = runtime()
     try:
         with env.unit_of_work() as session:

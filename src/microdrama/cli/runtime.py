@@ -6,14 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from microdrama.config import Settings, get_settings
-from microdrama.db.migrate import upgrade
-from microdrama.db.session import make_engine, make_session_factory, unit_of_work
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from microdrama.config import Settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -30,6 +31,8 @@ class Runtime:
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """A session that commits on success."""
+        from microdrama.db.session import unit_of_work
+
         with unit_of_work(self.sessions) as session:
             yield session
 
@@ -37,6 +40,10 @@ class Runtime:
 @cache
 def runtime() -> Runtime:
     """Build the runtime once per process, migrating the database on first use."""
+    from microdrama.config import get_settings
+    from microdrama.db.migrate import upgrade
+    from microdrama.db.session import make_engine, make_session_factory
+
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)

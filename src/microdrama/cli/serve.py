@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from microdrama.cli.runtime import console, runtime
 
@@ -18,6 +17,8 @@ def serve(
 
     Example: microdrama serve --host 0.0.0.0 --port 8080
     """
+    import uvicorn
+
     from microdrama.web.app import create_app
 
     env = runtime()
