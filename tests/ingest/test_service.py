@@ -260,3 +260,39 @@ def test_a_file_that_does_not_exist_is_a_clear_error(
 
     with pytest.raises(ReadError, match="no such file"):
         run(session, settings, kind, tmp_path / "nope.csv")
+
+
+def test_a_unit_in_a_header_scales_the_column(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    run(session, settings, "works", write(tmp_path / "works.csv", WORKS_ZH))
+    text = (
+        "作品ID,平台,日期,播放量（万）,完播率(%),充值金额（万元）,广告收入（元）\n"
+        "W1,抖音,2025-10-01,1.5,41.5,0.25,12.5\n"
+        "W1,抖音,2025-10-02,2,38%,-,\n"
+    )
+    report = run(session, settings, "metrics", write(tmp_path / "m.csv", text))
+    assert report.ok, report.errors
+    rows = lake.scan(lake.metrics_uri(settings.resolved_lake_uri)).sort("date").collect()
+    assert rows["plays"].to_list() == [15_000, 20_000]
+    assert rows["completion_rate"].to_list() == [0.415, 0.38]
+    assert rows["recharge_fen"].to_list() == [250_000, None]
+    assert rows["ad_revenue_fen"].to_list() == [1250, None]
+
+
+def test_a_clean_file_with_one_odd_cell_falls_back_to_exact_parsing(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    run(session, settings, "works", write(tmp_path / "works.csv", WORKS_ZH))
+    rows = "".join(f"W1,抖音,2025-09-{d:02d},{100 + d},12.{d:02d}\n" for d in range(1, 29))
+    odd = "work_id,platform,date,plays,recharge_yuan\n" + rows + "W2,抖音,2025-09-01,7,1.015\n"
+    report = run(session, settings, "metrics", write(tmp_path / "odd.csv", odd))
+    assert report.ok, report.errors
+    stored = lake.scan(lake.metrics_uri(settings.resolved_lake_uri)).collect()
+    assert stored.filter(pl.col("work_id") == "W2")["recharge_fen"].item() == 102  # half-even
+    assert stored.filter(pl.col("work_id") == "W1")["recharge_fen"].sum() == sum(
+        1200 + d for d in range(1, 29)
+    )
+    negative = "work_id,platform,date,plays\n" + "W1,抖音,2025-10-01,5\nW1,抖音,2025-10-02,-3\n"
+    rejected = run(session, settings, "metrics", write(tmp_path / "neg.csv", negative))
+    assert [(e.row, e.column, e.value) for e in rejected.errors] == [(3, "plays", "-3")]

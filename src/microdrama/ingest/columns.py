@@ -215,3 +215,47 @@ def canonical_name(header: str) -> str | None:
         return snake
     squeezed = _SPACES.sub("", folded)
     return ALIASES.get(folded) or ALIASES.get(squeezed)
+
+
+# A unit in a header's brackets that scales every value of the column: 播放量（万）, 充值（万元）,
+# 完播率(%). The suffix is appended to each cell, where the value parsers understand it.
+_UNIT_SUFFIXES = {
+    "万": "万",
+    "万元": "万",
+    "万次": "万",
+    "亿": "亿",
+    "亿元": "亿",
+    "亿次": "亿",
+    "千": "千",
+    "千元": "千",
+    "百万": "百万",
+    "%": "%",
+    "％": "%",
+}
+_SCALED_COLUMNS = {
+    "plays",
+    "viewers",
+    "watch_minutes",
+    "likes",
+    "comments",
+    "shares",
+    "favorites",
+    "votes",
+    "recharge_yuan",
+    "ad_revenue_yuan",
+    "ad_spend_yuan",
+    "price_per_episode",
+    "completion_rate",
+}
+_BRACKET = re.compile(r"[\(（\[【]\s*([^\)）\]】]*?)\s*[\)）\]】]\s*$")
+
+
+def header_unit(header: str, canonical: str) -> str | None:
+    """The unit suffix a header declares for its column's values, or None when it declares none."""
+    match = _BRACKET.search(header.strip())
+    if not match or canonical not in _SCALED_COLUMNS:
+        return None
+    suffix = _UNIT_SUFFIXES.get(match.group(1).strip())
+    if suffix == "%" and canonical != "completion_rate":
+        return None
+    return suffix

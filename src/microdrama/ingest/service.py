@@ -17,8 +17,8 @@ from microdrama.catalog.service import refresh_work_stats
 from microdrama.config import Settings
 from microdrama.db.base import utcnow
 from microdrama.errors import ReadError
-from microdrama.ingest import readers, validate
-from microdrama.ingest.columns import SPECS, ImportKind, canonical_name
+from microdrama.ingest import readers, validate, values
+from microdrama.ingest.columns import SPECS, ImportKind, canonical_name, header_unit
 from microdrama.ingest.models import ImportRecord
 from microdrama.ingest.schemas import ImportReport, RowError
 from microdrama.ingest.writers import WRITERS, WriteContext, check_works
@@ -58,11 +58,15 @@ def import_file(
         mapping = _map_headers(source.headers, kind, report)
         if report.errors:
             return _reject(session, report, settings=settings, user=user, simulated=simulated)
+        units = {c: u for h, c in mapping.items() if (u := header_unit(h, c))}
+        if units and source.typed:
+            # Scaled columns need their unit appended to each cell: read the text instead.
+            source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
         known = _known_work_ids(session) if kind != "works" else None
         phase("validating")
         staged = workdir / "staged"
         try:
-            frame = _canonical(source, mapping)
+            frame = _canonical(source, mapping, units)
             _validate_to(staged, kind, frame, present=set(mapping.values()), known=known)
         except pl.exceptions.ComputeError:
             if not source.typed:
@@ -70,7 +74,7 @@ def import_file(
             # A cell that does not fit its type: read everything as text and explain it.
             shutil.rmtree(staged, ignore_errors=True)
             source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
-            frame = _canonical(source, mapping)
+            frame = _canonical(source, mapping, units)
             _validate_to(staged, kind, frame, present=set(mapping.values()), known=known)
         rows = pl.scan_parquet(staged)
         report.rows_read = rows.select(pl.len()).collect().item()
@@ -117,11 +121,23 @@ def import_file(
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _canonical(source: readers.SourceTable, mapping: dict[str, str]) -> pl.LazyFrame:
-    """The row number and the mapped columns under their canonical names."""
-    return source.frame.select(
-        pl.col(validate.ROW), *(pl.col(h).alias(c) for h, c in mapping.items())
-    )
+def _canonical(
+    source: readers.SourceTable, mapping: dict[str, str], units: dict[str, str]
+) -> pl.LazyFrame:
+    """The row number and the mapped columns under their canonical names, units applied."""
+
+    def column(header: str, canonical: str) -> pl.Expr:
+        cell = pl.col(header)
+        unit = units.get(canonical)
+        if unit is None:
+            return cell.alias(canonical)
+        text = cell.cast(pl.Utf8).str.strip_chars()
+        blank = text.is_null() | text.is_in(values.BLANKS)
+        return (
+            pl.when(blank).then(text).otherwise(text.str.strip_suffix(unit) + unit).alias(canonical)
+        )
+
+    return source.frame.select(pl.col(validate.ROW), *(column(h, c) for h, c in mapping.items()))
 
 
 def _validate_to(
