@@ -296,3 +296,13 @@ def test_a_clean_file_with_one_odd_cell_falls_back_to_exact_parsing(
     negative = "work_id,platform,date,plays\n" + "W1,抖音,2025-10-01,5\nW1,抖音,2025-10-02,-3\n"
     rejected = run(session, settings, "metrics", write(tmp_path / "neg.csv", negative))
     assert [(e.row, e.column, e.value) for e in rejected.errors] == [(3, "plays", "-3")]
+
+
+def test_a_total_row_under_the_data_is_skipped_with_a_warning(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    run(session, settings, "works", write(tmp_path / "works.csv", WORKS_ZH))
+    text = "作品ID,平台,日期,播放量\nW1,抖音,2025-10-01,5\nW2,抖音,2025-10-01,7\n合计,,,12\n"
+    report = run(session, settings, "metrics", write(tmp_path / "m.csv", text))
+    assert report.ok and report.inserted == 2
+    assert report.warnings == ["row 4 is a total row and was skipped"]

@@ -23,6 +23,8 @@ from microdrama.ingest.models import ImportRecord
 from microdrama.ingest.schemas import ImportReport, RowError
 from microdrama.ingest.writers import WRITERS, WriteContext, check_works
 
+# Labels of summary rows that exports append under the data; they are skipped, with a warning.
+TOTAL_LABELS = ("合计", "总计", "小计", "汇总", "总和", "Total", "TOTAL", "total", "Sum", "SUM")
 # Rows validated at a time: bounds memory whatever the file's size.
 CHUNK_ROWS = 100_000
 # A report lists this many row errors at most; the count of invalid rows is always exact.
@@ -67,7 +69,7 @@ def import_file(
         staged = workdir / "staged"
         try:
             frame = _canonical(source, mapping, units)
-            _validate_to(staged, kind, frame, present=set(mapping.values()), known=known)
+            totals = _validate_to(staged, kind, frame, present=set(mapping.values()), known=known)
         except pl.exceptions.ComputeError:
             if not source.typed:
                 raise
@@ -75,7 +77,9 @@ def import_file(
             shutil.rmtree(staged, ignore_errors=True)
             source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
             frame = _canonical(source, mapping, units)
-            _validate_to(staged, kind, frame, present=set(mapping.values()), known=known)
+            totals = _validate_to(staged, kind, frame, present=set(mapping.values()), known=known)
+        for row in totals:
+            report.warnings.append(f"row {row} is a total row and was skipped")
         rows = pl.scan_parquet(staged)
         report.rows_read = rows.select(pl.len()).collect().item()
         _collect_row_errors(kind, rows, frame, report)
@@ -147,12 +151,23 @@ def _validate_to(
     *,
     present: set[str],
     known: pl.Series | None,
-) -> None:
-    """Check the rows chunk by chunk (bounded memory) into Parquet parts of values and errors."""
+) -> list[int]:
+    """Check the rows chunk by chunk (bounded memory) into Parquet parts of values and errors.
+
+    Returns the rows skipped as totals (合计, 总计 …): exports often end with one.
+    """
     staged.mkdir()
     parts = 0
+    totals: list[int] = []
     for chunk in frame.collect_batches(chunk_size=CHUNK_ROWS):
-        checked = validate.check_chunk(kind, chunk, present=present, known_work_ids=known)
+        is_total = pl.col("work_id").cast(pl.Utf8).str.strip_chars().is_in(TOTAL_LABELS)
+        totals.extend(chunk.filter(is_total)[validate.ROW].to_list())
+        checked = validate.check_chunk(
+            kind,
+            chunk.filter(~is_total.fill_null(False)),
+            present=present,
+            known_work_ids=known,
+        )
         checked.write_parquet(
             staged / f"part-{parts:05d}.parquet", statistics=False, compression="uncompressed"
         )
@@ -160,6 +175,7 @@ def _validate_to(
     if not parts:
         empty = validate.check_chunk(kind, frame.head(0).collect(), present=present)
         empty.write_parquet(staged / "part-00000.parquet")
+    return totals
 
 
 def _sha256(path: Path) -> str:

@@ -1,0 +1,94 @@
+"""Parquet and XLSX readers: typed columns and sheet cells turned into numbered text rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from microdrama.errors import ReadError
+from microdrama.ingest.cell_text import as_text
+from microdrama.ingest.source_table import (
+    ROW,
+    HeaderHint,
+    HeaderRecord,
+    SourceTable,
+    empty_table,
+    find_header,
+    first_line,
+    has_content,
+    header_names,
+    no_header,
+)
+
+_SHEET_HEAD_ROWS = 200
+_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$"
+
+
+def open_parquet(path: Path) -> SourceTable:
+    try:
+        frame = pl.scan_parquet(path)
+        schema = frame.collect_schema()
+    except pl.exceptions.PolarsError as exc:
+        raise ReadError(f"{path.name}: cannot read the Parquet file: {first_line(exc)}") from None
+    keys = list(schema)
+    names = header_names(path, keys, "the column names")
+    texts = [
+        as_text(pl.col(key), schema[key]).alias(name) for key, name in zip(keys, names, strict=True)
+    ]
+    # No header row in Parquet; numbering as if there were one matches the CSV a user exported.
+    table = _numbered(frame.select(texts), first=2).filter(has_content(names))
+    return SourceTable(table, "parquet", None, names)
+
+
+def _numbered(frame: pl.LazyFrame, *, first: int) -> pl.LazyFrame:
+    numbered = frame.with_row_index(ROW, offset=first)
+    return numbered.with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def open_xlsx(path: Path, hint: HeaderHint | None, expected: Sequence[str]) -> SourceTable:
+    try:
+        reader = fastexcel.read_excel(path)
+        sheets = list(reader.sheet_names)
+        blank = True
+        for sheet in sheets:
+            records = [
+                HeaderRecord(number, number, cells)
+                for number, cells in enumerate(_rows(_sheet(reader, sheet, _SHEET_HEAD_ROWS)), 1)
+                if any(cell.strip() for cell in cells)
+            ]
+            blank = blank and not records
+            header = find_header(records, hint)
+            if header is not None:
+                return _xlsx_table(path, _sheet(reader, sheet), header, sheet)
+    except (fastexcel.FastExcelError, OSError) as exc:
+        raise ReadError(f"{path.name}: cannot read the workbook: {first_line(exc)}") from None
+    if blank:
+        return empty_table("xlsx", None)
+    raise no_header(path, expected, f"the top rows of sheets {', '.join(sheets)}")
+
+
+def _sheet(reader: fastexcel.ExcelReader, sheet: str, n_rows: int | None = None) -> pl.DataFrame:
+    # skip_rows=0 keeps leading empty rows, so frame row i is sheet row i + 1.
+    loaded = reader.load_sheet(sheet, header_row=None, skip_rows=0, dtypes="string", n_rows=n_rows)
+    frame = loaded.to_polars()
+    # Date cells arrive as datetimes at midnight; a date is what the user typed.
+    return frame.select(
+        pl.col(name).cast(pl.Utf8).str.replace(_MIDNIGHT, "$1") for name in frame.columns
+    )
+
+
+def _rows(frame: pl.DataFrame) -> Iterator[list[str]]:
+    for values in frame.iter_rows():
+        yield [value or "" for value in values]
+
+
+def _xlsx_table(path: Path, sheet: pl.DataFrame, header: HeaderRecord, name: str) -> SourceTable:
+    cells = (header.cells + [""] * sheet.width)[: sheet.width]
+    names = header_names(path, cells, f"sheet {name} row {header.line}")
+    data = sheet.slice(header.line)
+    data.columns = names
+    frame = _numbered(data.lazy(), first=header.line + 1).filter(has_content(names))
+    return SourceTable(frame, "xlsx", None, names)
