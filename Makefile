@@ -20,7 +20,7 @@ venv: $(STAMP)
 run: venv
 	$(BIN)/microdrama db upgrade
 	$(BIN)/microdrama demo load --if-empty
-	$(BIN)/microdrama index compute --period 2025-11 --if-missing
+	$(BIN)/microdrama index compute --period 2025-11 --if-missing --publish
 	$(BIN)/microdrama serve --host $(HOST) --port $(PORT)
 
 test: venv system-deps

@@ -26,6 +26,15 @@ class Settings(BaseSettings):
     default_locale: str = "zh_CN"
     page_size: int = 50
     user: str = Field(default="cli", description="Who runs imports from the command line (audit)")
+    secret_key: str | None = Field(
+        default=None, description="Signs session cookies; default: a random key kept in data_dir"
+    )
+    https_only: bool = Field(
+        default=False, description="Mark cookies Secure (set when served behind TLS)"
+    )
+    public_rankings: bool = Field(
+        default=True, description="Let anonymous visitors read published rankings"
+    )
 
     @property
     def resolved_database_url(self) -> str:

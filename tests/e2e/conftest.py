@@ -50,7 +50,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "MICRODRAMA_DATA_DIR": str(data)}
     env.pop("MICRODRAMA_DATABASE_URL", None)
     _cli("demo", "load", "--works", "300", "--days", "60", env=env)
-    _cli("index", "compute", "--period", "2025-11", env=env)
+    _cli("index", "compute", "--period", "2025-11", "--publish", env=env)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "microdrama", "serve", "--port", str(port)],

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
-from microdrama.index.service import compute_index
+from microdrama.index.service import compute_index, publish_run
 from microdrama.web.app import create_app
 
 from ..index.test_service import FAST, demo, loaded  # noqa: F401  (fixtures)
@@ -21,7 +21,8 @@ from ..index.test_service import FAST, demo, loaded  # noqa: F401  (fixtures)
 @pytest.fixture
 def client(loaded: sessionmaker[Session], settings: Settings) -> Iterator[TestClient]:  # noqa: F811
     with unit_of_work(loaded) as session:
-        compute_index(session, settings=settings, period="2025-11", config=FAST)
+        run = compute_index(session, settings=settings, period="2025-11", config=FAST)
+        publish_run(session, run_id=run.id, actor="test")
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 

@@ -14,6 +14,7 @@ from microdrama.catalog.schemas import DailyMetricRead
 from microdrama.catalog.vocab import INVESTMENT_TIERS, MODELS, term_by_key
 from microdrama.errors import NotFoundError
 from microdrama.index.pages import radar_options, work_index_section
+from microdrama.web.auth import reads_unpublished
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render
 
@@ -102,7 +103,9 @@ def work_page(
     )
     recent = service.daily_metric_rows(frame.sort("date", descending=True).head(RECENT_DAYS_SHOWN))
     tier = term_by_key(INVESTMENT_TIERS, work.investment_tier) if work.investment_tier else None
-    index = work_index_section(session, work_id)
+    index = work_index_section(
+        session, work_id, published_only=not reads_unpublished(request.state.user)
+    )
     if index:
         index["radar"] = radar_options(
             index, labels={n: t.gettext(n.capitalize()) for n in index["dimensions"]}

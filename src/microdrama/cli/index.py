@@ -45,13 +45,16 @@ def compute(
     if_missing: Annotated[
         bool, typer.Option("--if-missing", help="Do nothing when the period has a run already")
     ] = False,
+    publish: Annotated[
+        bool, typer.Option("--publish", help="Publish the run: viewers and the public see it")
+    ] = False,
 ) -> None:
     """Compute the index for a period and store it as a run (deterministic).
 
     Example: microdrama index compute --period 2025-11
     """
     from microdrama.index import ranking as rankings
-    from microdrama.index.service import compute_index, latest_run
+    from microdrama.index.service import compute_index, latest_run, publish_run
 
     env = runtime()
     try:
@@ -70,6 +73,8 @@ def compute(
                     period=period,
                     as_of=as_of.date() if as_of else None,
                 )
+                if publish:
+                    read = publish_run(session, run_id=read.id, actor=env.settings.user)
     except MicrodramaError as exc:
         raise _fail(exc) from exc
     console.print(
@@ -84,6 +89,25 @@ def compute(
     )
     if read.simulated:
         console.print("模拟数据 · Simulated data")
+
+
+@app.command("publish")
+def publish_command(period: PeriodOpt) -> None:
+    """Publish the newest run of a period so that viewers and the public can read it.
+
+    Example: microdrama index publish --period 2025-11
+    """
+    from microdrama.index import ranking as rankings
+    from microdrama.index.service import latest_run, publish_run
+
+    env = runtime()
+    try:
+        with env.unit_of_work() as session:
+            run = latest_run(session, period=rankings.period_name(period))
+            publish_run(session, run_id=run.id, actor=env.settings.user)
+    except MicrodramaError as exc:
+        raise _fail(exc) from exc
+    console.print(f"published run #{run.id} ({run.period})")
 
 
 @app.command()

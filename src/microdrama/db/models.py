@@ -1,9 +1,17 @@
 """Import every domain's models so that the metadata is complete (Alembic, create_all)."""
 
+from microdrama.accounts import models as account_models
 from microdrama.catalog import models as catalog_models
 from microdrama.db.base import Base
 from microdrama.index import models as index_models
 from microdrama.ingest import models as ingest_models
 from microdrama.review import models as review_models
 
-__all__ = ["Base", "catalog_models", "index_models", "ingest_models", "review_models"]
+__all__ = [
+    "Base",
+    "account_models",
+    "catalog_models",
+    "index_models",
+    "ingest_models",
+    "review_models",
+]

@@ -7,14 +7,22 @@ import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from microdrama.catalog import service as catalog
 from microdrama.errors import NotFoundError
 from microdrama.index import ranking as rankings
 from microdrama.index.config import DATA_DIMENSIONS
 from microdrama.index.schemas import RankingRow
-from microdrama.index.service import list_runs
+from microdrama.index.service import list_runs, publish_run
+from microdrama.web.auth import (
+    CsrfChecked,
+    MaybeUser,
+    SignedIn,
+    permission,
+    reads_unpublished,
+    require,
+)
 from microdrama.web.deps import SessionDep, TranslatorDep
 from microdrama.web.templating import render
 
@@ -46,6 +54,7 @@ def rankings_page(
     request: Request,
     session: SessionDep,
     t: TranslatorDep,
+    user: MaybeUser,
     period: Annotated[str | None, Query(max_length=16)] = None,
     genre: Annotated[str | None, Query(max_length=40)] = None,
     platform: Annotated[str | None, Query(max_length=64)] = None,
@@ -55,11 +64,14 @@ def rankings_page(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     """The ranking of a period; an HTMX request gets only the table."""
-    runs = list_runs(session)
+    drafts_visible = reads_unpublished(user)
+    runs = list_runs(session, published_only=not drafts_visible)
     periods = list(dict.fromkeys(run.period for run in runs))
     chosen = period or (periods[0] if periods else None)
     where = _where(genre, platform, city, company, model)
+    granted = permission(user)
     context: dict[str, Any] = {
+        "can_publish": granted is not None and granted.runs_index,
         "periods": periods,
         "period": chosen,
         "where": where,
@@ -71,7 +83,12 @@ def rankings_page(
     if chosen:
         try:
             context["ranking"] = rankings.ranking(
-                session, period=chosen, where=where, top=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+                session,
+                period=chosen,
+                where=where,
+                top=PAGE_SIZE,
+                offset=(page - 1) * PAGE_SIZE,
+                published_only=not drafts_visible,
             )
         except NotFoundError:
             context["ranking"] = None
@@ -85,6 +102,7 @@ def rankings_page(
 @router.get("/rankings.csv")
 def rankings_csv(
     session: SessionDep,
+    user: MaybeUser,
     period: Annotated[str, Query(max_length=16)],
     genre: Annotated[str | None, Query(max_length=40)] = None,
     platform: Annotated[str | None, Query(max_length=64)] = None,
@@ -94,7 +112,10 @@ def rankings_csv(
 ) -> Response:
     """The whole filtered ranking as CSV (UTF-8 with BOM for Excel)."""
     page = rankings.ranking(
-        session, period=period, where=_where(genre, platform, city, company, model)
+        session,
+        period=period,
+        where=_where(genre, platform, city, company, model),
+        published_only=not reads_unpublished(user),
     )
     buffer = io.StringIO()
     buffer.write("\ufeff")
@@ -112,12 +133,16 @@ def rankings_csv(
     )
 
 
-def work_index_section(session: SessionDep, work_id: str) -> dict[str, Any] | None:
-    """The newest run's explanation of a work, for its page (None when it has none)."""
-    runs = list_runs(session)
+def work_index_section(
+    session: SessionDep, work_id: str, *, published_only: bool
+) -> dict[str, Any] | None:
+    """The newest visible run's explanation of a work, for its page (None when it has none)."""
+    runs = list_runs(session, published_only=published_only)
     for run in runs:
         try:
-            detail = rankings.explanation(session, work_id=work_id, period=run.period)
+            detail = rankings.explanation(
+                session, work_id=work_id, period=run.period, published_only=published_only
+            )
         except NotFoundError:
             continue
         return detail
@@ -147,3 +172,10 @@ def radar_options(detail: dict[str, Any], *, labels: dict[str, str]) -> dict[str
             }
         ],
     }
+
+
+@router.post("/rankings/runs/{run_id}/publish", dependencies=[require("runs_index"), CsrfChecked])
+def publish_page(session: SessionDep, run_id: int, user: SignedIn) -> Response:
+    """Publish a run from the ranking page and come back to it."""
+    run = publish_run(session, run_id=run_id, actor=user.username, user_id=user.id)
+    return RedirectResponse(f"/rankings?period={run.period}", status_code=303)

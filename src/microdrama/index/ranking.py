@@ -135,10 +135,12 @@ def _row(result: IndexResult, work: Work) -> RankingRow:
     )
 
 
-def explanation(session: Session, *, work_id: str, period: str) -> dict[str, Any]:
+def explanation(
+    session: Session, *, work_id: str, period: str, published_only: bool = False
+) -> dict[str, Any]:
     """A work's score in the period taken apart, with flags and the change since last period."""
     name = period_name(period)
-    run = latest_run(session, period=name)
+    run = latest_run(session, period=name, published_only=published_only)
     work = session.execute(select(Work).where(Work.external_id == work_id)).scalar_one_or_none()
     if work is None:
         raise NotFoundError(f"no work with id {work_id}")
@@ -161,7 +163,7 @@ def explanation(session: Session, *, work_id: str, period: str) -> dict[str, Any
     ]
     config = IndexConfig()
     row = _result_row(result, work)
-    previous = _previous_row(session, run, work)
+    previous = _previous_row(session, run, work, published_only=published_only)
     detail = engine.explain(row, config=config, flags=flags, previous=previous)
     detail.update(
         title=work.title,
@@ -195,21 +197,23 @@ def _result_row(result: IndexResult, work: Work) -> dict[str, Any]:
     return row
 
 
-def _previous_row(session: Session, run: IndexRun, work: Work) -> dict[str, Any] | None:
+def _previous_row(
+    session: Session, run: IndexRun, work: Work, *, published_only: bool
+) -> dict[str, Any] | None:
     previous_name = parse_period(run.period).previous_name() if run.period != "all" else None
     if previous_name is None:
         return None
     try:
-        previous_run = latest_run(session, period=previous_name)
+        previous_run = latest_run(session, period=previous_name, published_only=published_only)
     except NotFoundError:
         return None
     result = session.get(IndexResult, (previous_run.id, work.id))
     return None if result is None else _result_row(result, work)
 
 
-def expert_estimates(session: Session, *, period: str) -> ExpertsRead:
+def expert_estimates(session: Session, *, period: str, published_only: bool = False) -> ExpertsRead:
     """Per-expert leniency, reviews and fit, and per-dimension reliability, of a period's run."""
-    run = latest_run(session, period=period_name(period))
+    run = latest_run(session, period=period_name(period), published_only=published_only)
     rows = session.execute(
         select(ExpertEstimate, Expert)
         .join(Expert, Expert.id == ExpertEstimate.expert_id)

@@ -304,10 +304,34 @@ def latest_run(session: Session, *, period: str, published_only: bool = False) -
     return run
 
 
-def list_runs(session: Session) -> list[IndexRunRead]:
-    """All runs, newest first."""
-    runs = session.execute(select(IndexRun).order_by(IndexRun.id.desc())).scalars()
-    return [IndexRunRead.model_validate(run) for run in runs]
+def list_runs(session: Session, *, published_only: bool = False) -> list[IndexRunRead]:
+    """All runs (or only the published ones), newest first."""
+    query = select(IndexRun).order_by(IndexRun.id.desc())
+    if published_only:
+        query = query.where(IndexRun.published.is_(True))
+    return [IndexRunRead.model_validate(run) for run in session.execute(query).scalars()]
+
+
+def publish_run(
+    session: Session, *, run_id: int, actor: str, user_id: int | None = None
+) -> IndexRunRead:
+    """Make a run visible to viewers and the public; recorded in the audit log."""
+    from microdrama.accounts.service import audit
+
+    run = session.get(IndexRun, run_id)
+    if run is None:
+        raise NotFoundError(f"no index run #{run_id}")
+    run.published = True
+    audit(
+        session,
+        actor=actor,
+        user_id=user_id,
+        action="index.publish",
+        target=f"run {run_id}",
+        detail={"period": run.period},
+    )
+    session.flush()
+    return IndexRunRead.model_validate(run)
 
 
 def count_runs(session: Session) -> int:

@@ -3,11 +3,18 @@
 Every table carries `__row`, the row number a user sees in the file, so validation errors can
 point at a line. Text files are recognised by content and decoded from UTF-8 (with or without
 BOM), GB18030/GBK or UTF-16; non-UTF-8 text is transcoded to a UTF-8 copy in chunks.
+
+This module is the entry point; the readers live beside it: `readers_text` (CSV, TSV, JSON
+Lines), `readers_binary` (Parquet, XLSX), with `text_encoding` (bytes to UTF-8), `cell_text`
+(typed values to text) and `source_table` (the returned table, header and row helpers).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+import polars as pl
 
 from microdrama.errors import ReadError
 from microdrama.ingest.cell_text import float_text
@@ -43,6 +50,7 @@ def detect_format(path: Path) -> FileFormat:
 
 
 def _binary_format(path: Path) -> FileFormat | None:
+    """xlsx or parquet by magic bytes, None for text; an old .xls raises ReadError."""
     with path.open("rb") as handle:
         magic = handle.read(8)
     if magic.startswith(b"PK\x03\x04"):
@@ -58,6 +66,7 @@ def _binary_format(path: Path) -> FileFormat | None:
 
 
 def _text_format(path: Path, encoding: str) -> FileFormat:
+    """jsonl when the text starts with `{`, else tsv or csv by the sniffed separator."""
     sample = sample_text(path, encoding)
     if sample.lstrip("\ufeff \t\r\n\u3000").startswith("{"):
         return "jsonl"

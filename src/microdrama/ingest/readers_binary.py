@@ -28,6 +28,7 @@ _MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(?:\.0+)?$"
 
 
 def open_parquet(path: Path) -> SourceTable:
+    """Open a Parquet file: every column as text, rows numbered as if under a header."""
     try:
         frame = pl.scan_parquet(path)
         schema = frame.collect_schema()
@@ -49,6 +50,7 @@ def _numbered(frame: pl.LazyFrame, *, first: int) -> pl.LazyFrame:
 
 
 def open_xlsx(path: Path, hint: HeaderHint | None, expected: Sequence[str]) -> SourceTable:
+    """Open the first sheet of a workbook that has a header row near its top."""
     try:
         reader = fastexcel.read_excel(path)
         sheets = list(reader.sheet_names)

@@ -85,6 +85,7 @@ def open_delimited(
     expected: Sequence[str],
     types: Mapping[str, pl.DataType] | None = None,
 ) -> SourceTable:
+    """Open a CSV or TSV file: find the header, then scan typed or stage as text Parquet."""
     needs_copy = encoding not in ("utf-8", "utf-8-sig")
     text_path = utf8_copy(path, encoding, workdir) if needs_copy else path
     try:
@@ -230,6 +231,7 @@ def _diagnose_delimited(
 
 
 def open_jsonl(path: Path, encoding: str, workdir: Path) -> SourceTable:
+    """Open a JSON Lines file: one row per object, values as text, staged as Parquet."""
     text_path = utf8_copy(path, encoding, workdir) if encoding != "utf-8" else path
     target = workdir / f"{path.stem}-{uuid.uuid4().hex}.parquet"
     try:

@@ -44,6 +44,7 @@ class HeaderRecord:
 
 
 def find_header(records: list[HeaderRecord], hint: HeaderHint | None) -> HeaderRecord | None:
+    """The first record naming enough known columns, or the first record without a hint."""
     if hint is None:
         return records[0] if records else None
     for record in records[:HEADER_SEARCH_LINES]:
@@ -54,6 +55,7 @@ def find_header(records: list[HeaderRecord], hint: HeaderHint | None) -> HeaderR
 
 
 def _clean_header(cell: str) -> str:
+    """A header cell without surrounding blanks or a byte-order mark."""
     return cell.strip().lstrip("\ufeff").strip()
 
 
@@ -70,6 +72,7 @@ def header_names(path: Path, cells: Sequence[str | None], where: str) -> list[st
 
 
 def no_header(path: Path, expected: Sequence[str], where: str) -> ReadError:
+    """The error for a file without a header row, naming the columns looked for."""
     wanted = (
         f"expected columns such as {', '.join(expected[:6])}"
         if expected
@@ -79,6 +82,7 @@ def no_header(path: Path, expected: Sequence[str], where: str) -> ReadError:
 
 
 def first_line(exc: Exception) -> str:
+    """The first line of an error's message (or its type name when it has none)."""
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
@@ -91,5 +95,6 @@ def has_content(names: Sequence[str]) -> pl.Expr:
 
 
 def empty_table(file_format: FileFormat, encoding: str | None) -> SourceTable:
+    """A table with no columns and no rows, for a blank file."""
     frame = pl.LazyFrame(schema={ROW: pl.Int64})
     return SourceTable(frame, file_format, encoding, [])

@@ -52,6 +52,7 @@ def detect_encoding(path: Path) -> str:
 
 
 def sample_text(path: Path, encoding: str) -> str:
+    """The file's first SAMPLE_BYTES decoded, undecodable bytes replaced."""
     with path.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
     return codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
@@ -84,6 +85,7 @@ def utf8_copy(path: Path, encoding: str, workdir: Path) -> Path:
 
 
 def decoded_lines(path: Path, handle: Iterator[bytes]) -> Iterator[str]:
+    """UTF-8 lines of a binary handle (BOM dropped); bad bytes raise ReadError with the line."""
     for number, raw in enumerate(handle, start=1):
         try:
             yield raw.decode("utf-8-sig" if number == 1 else "utf-8")

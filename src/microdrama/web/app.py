@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
+from microdrama.accounts import pages as account_pages
 from microdrama.catalog import api as catalog_api
 from microdrama.catalog import pages as catalog_pages
 from microdrama.config import Settings
@@ -19,6 +21,7 @@ from microdrama.db.session import make_engine, make_session_factory
 from microdrama.errors import MicrodramaError, NotFoundError
 from microdrama.index import api as index_api
 from microdrama.index import pages as index_pages
+from microdrama.web.auth import LoginThrottle, current_user, secret_key
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -33,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
         engine.dispose()
 
     app = FastAPI(
+        dependencies=[Depends(current_user)],
         lifespan=lifespan,
         title="microdrama API",
         version="1",
@@ -41,11 +45,21 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
+    app.state.login_throttle = LoginThrottle()
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key(settings),
+        session_cookie="microdrama_session",
+        same_site="lax",
+        https_only=settings.https_only,
+        max_age=14 * 24 * 3600,
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(catalog_api.router)
     app.include_router(catalog_pages.router)
     app.include_router(index_api.router)
     app.include_router(index_pages.router)
+    app.include_router(account_pages.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> Response:

@@ -48,6 +48,12 @@ templates.env.filters["money"] = _money
 templates.env.filters["wan"] = _wan
 
 
+def _csrf(request: Request) -> str:
+    from microdrama.web.auth import csrf_token
+
+    return csrf_token(request)
+
+
 def render(
     request: Request, translator: Translator, name: str, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -60,6 +66,9 @@ def render(
             params.pop(key, None)
         return f"{request.url.path}?{urlencode(params)}"
 
+    context.setdefault("current_user", getattr(request.state, "user", None))
+    if "csrf" not in context:
+        context["csrf"] = _csrf(request)
     response = templates.TemplateResponse(
         request,
         name,

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, API tokens, the audit log."""

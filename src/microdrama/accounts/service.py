@@ -1,0 +1,139 @@
+"""Create users, check passwords and tokens, record the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from microdrama.accounts.models import ApiToken, AuditEntry, User
+from microdrama.accounts.roles import role
+from microdrama.db.base import utcnow
+from microdrama.errors import MicrodramaError
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+class AccountError(MicrodramaError):
+    """A user or token that cannot be created or used as asked."""
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    role_key: str,
+    password: str,
+    display_name: str | None = None,
+    company_id: int | None = None,
+    actor: str = "cli",
+) -> User:
+    """Create a user with an argon2-hashed password."""
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise AccountError("a username needs 1 to 64 characters")
+    try:
+        role(role_key)
+    except ValueError as exc:
+        raise AccountError(str(exc)) from exc
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if session.execute(select(User.id).where(User.username == username)).first():
+        raise AccountError(f"user '{username}' exists already")
+    user = User(
+        username=username,
+        role=role_key,
+        password_hash=_hasher.hash(password),
+        display_name=display_name,
+        company_id=company_id,
+    )
+    session.add(user)
+    session.flush()
+    audit(session, actor=actor, action="user.create", target=username, detail={"role": role_key})
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user with this username and password, or None."""
+    user = session.execute(
+        select(User).where(User.username == username.strip())
+    ).scalar_one_or_none()
+    if user is None or not user.active:
+        # Hash anyway so that a missing user takes as long as a wrong password.
+        _hasher.hash(password)
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return user
+
+
+def create_token(session: Session, *, user: User, name: str) -> str:
+    """A new API token for the user; the plain token is returned once and never stored."""
+    token = "md_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name, token_hash=_digest(token)))
+    audit(session, actor=user.username, action="token.create", target=name)
+    return token
+
+
+def user_for_token(session: Session, *, token: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    found = session.execute(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked.is_(False))
+    ).scalar_one_or_none()
+    if found is None or not found.user.active:
+        return None
+    found.last_used_at = utcnow()
+    return found.user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    user_id: int | None = None,
+) -> None:
+    """Record who changed what."""
+    session.add(
+        AuditEntry(
+            username=actor, user_id=user_id, action=action, target=target, detail=detail or {}
+        )
+    )
+
+
+def users(session: Session) -> list[User]:
+    """All users by name."""
+    return list(session.execute(select(User).order_by(User.username)).scalars())
+
+
+def get_user(session: Session, *, user_id: int) -> User | None:
+    """A user by id."""
+    return session.get(User, user_id)
+
+
+def count_users(session: Session) -> int:
+    """How many users exist."""
+    return session.execute(select(func.count()).select_from(User)).scalar_one()
+
+
+def audit_log(session: Session, *, limit: int = 100) -> list[AuditEntry]:
+    """The newest audit entries first."""
+    return list(
+        session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars()
+    )

@@ -1,0 +1,91 @@
+"""`microdrama users`: create users and API tokens."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from microdrama.cli.runtime import console, err_console, runtime
+from microdrama.errors import MicrodramaError
+
+app = typer.Typer(help="Users, roles and API tokens.", no_args_is_help=True)
+
+
+@app.command()
+def create(
+    name: Annotated[str, typer.Argument(help="User name to sign in with")],
+    role: Annotated[str, typer.Option(help="admin, analyst, expert, producer or viewer")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+    display_name: Annotated[str | None, typer.Option(help="Name shown on pages")] = None,
+) -> None:
+    """Create a user; the password comes from a prompt or standard input.
+
+    Example: echo 's3cret-pass' | microdrama users create wang --role admin --password-stdin
+    """
+    from microdrama.accounts.service import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    env = runtime()
+    try:
+        with env.unit_of_work() as session:
+            user = create_user(
+                session,
+                username=name,
+                role_key=role,
+                password=password,
+                display_name=display_name,
+                actor=env.settings.user,
+            )
+            console.print(f"created {user.username} ({user.role})")
+    except MicrodramaError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+
+
+@app.command("list")
+def list_users() -> None:
+    """List users and their roles.
+
+    Example: microdrama users list
+    """
+    from microdrama.accounts.service import users
+
+    env = runtime()
+    with env.unit_of_work() as session:
+        table = Table("user", "role", "active", "display name")
+        for user in users(session):
+            table.add_row(
+                user.username, user.role, "yes" if user.active else "no", user.display_name or ""
+            )
+    console.print(table)
+
+
+@app.command()
+def token(
+    name: Annotated[str, typer.Argument(help="The user the token acts for")],
+    label: Annotated[str, typer.Option(help="What the token is for")] = "cli",
+) -> None:
+    """Create an API token (shown once) for `Authorization: Bearer …` requests.
+
+    Example: microdrama users token wang --label nightly-import
+    """
+    from sqlalchemy import select
+
+    from microdrama.accounts.models import User
+    from microdrama.accounts.service import create_token
+
+    env = runtime()
+    with env.unit_of_work() as session:
+        user = session.execute(select(User).where(User.username == name)).scalar_one_or_none()
+        if user is None:
+            err_console.print(f"[red]error:[/red] no user '{name}'")
+            raise typer.Exit(1)
+        typer.echo(create_token(session, user=user, name=label))
