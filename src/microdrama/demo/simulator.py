@@ -21,6 +21,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
+
 from microdrama.demo import SIMULATED_NOTICE as SIMULATED_NOTICE
 from microdrama.demo.daily_metrics import simulate_metrics, simulate_series
 from microdrama.demo.ratings_reviews import simulate_ratings, simulate_reviews
