@@ -48,6 +48,12 @@ templates.env.filters["money"] = _money
 templates.env.filters["wan"] = _wan
 
 
+def _role_of(user: Any) -> Any:
+    from microdrama.accounts.roles import role
+
+    return role(user.role) if user is not None else None
+
+
 def _csrf(request: Request) -> str:
     from microdrama.web.auth import csrf_token
 
@@ -67,6 +73,7 @@ def render(
         return f"{request.url.path}?{urlencode(params)}"
 
     context.setdefault("current_user", getattr(request.state, "user", None))
+    context["current_role"] = _role_of(context["current_user"])
     if "csrf" not in context:
         context["csrf"] = _csrf(request)
     response = templates.TemplateResponse(

@@ -1,0 +1,74 @@
+"""Import files over the API: POST a file, get the validation report (and the import)."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+
+from microdrama.accounts.service import audit
+from microdrama.config import Settings
+from microdrama.ingest.columns import ImportKind
+from microdrama.ingest.schemas import ImportReport
+from microdrama.ingest.service import import_file
+from microdrama.web.auth import CsrfChecked, SignedIn, require
+from microdrama.web.deps import SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api/v1", tags=["imports"])
+# Uploads larger than this are refused: use the command line for bulk loads.
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+
+
+def save_upload(upload: UploadFile, settings: Settings) -> Path:
+    """Copy an upload into the data directory under a fresh name, keeping its file name."""
+    folder = settings.data_dir / "uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    name = Path(upload.filename or "upload").name or "upload"
+    target = folder / name
+    with target.open("wb") as handle:
+        shutil.copyfileobj(upload.file, handle, length=1 << 20)
+    if target.stat().st_size > MAX_UPLOAD_BYTES:
+        shutil.rmtree(folder)
+        raise ValueError("the file is larger than 512 MB; import it with the command line")
+    return target
+
+
+@router.post(
+    "/imports",
+    response_model=ImportReport,
+    dependencies=[require("imports"), CsrfChecked],
+)
+def post_import(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: SignedIn,
+    file: Annotated[UploadFile, File(description="CSV, TSV, XLSX, JSON Lines or Parquet")],
+    kind: Annotated[ImportKind, Query(description="works, metrics, ratings or reviews")],
+    dry_run: Annotated[bool, Query(description="Validate and report, write nothing")] = False,
+) -> ImportReport:
+    """Validate a file and, unless it has invalid rows or this is a dry run, import it."""
+    path = save_upload(file, settings)
+    try:
+        report = import_file(
+            session, settings=settings, kind=kind, path=path, dry_run=dry_run, user=user.username
+        )
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    report.file = Path(file.filename or "upload").name
+    if report.committed:
+        audit(
+            session,
+            actor=user.username,
+            user_id=user.id,
+            action=f"import.{kind}",
+            target=report.file,
+            detail={
+                "import_id": report.import_id,
+                "inserted": report.inserted,
+                "updated": report.updated,
+            },
+        )
+    return report

@@ -1,0 +1,138 @@
+"""The import page: upload a file, read the validation report, then commit it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse
+
+from microdrama.accounts.service import audit
+from microdrama.ingest.api import save_upload
+from microdrama.ingest.columns import IMPORT_KINDS
+from microdrama.ingest.service import import_file, recent_imports
+from microdrama.web.auth import CsrfChecked, SignedIn, require
+from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
+from microdrama.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/imports", response_class=HTMLResponse, dependencies=[require("imports")])
+def imports_page(request: Request, session: SessionDep, t: TranslatorDep) -> HTMLResponse:
+    """The upload form and the newest imports."""
+    return render(
+        request,
+        t,
+        "ingest/imports.html",
+        kinds=IMPORT_KINDS,
+        report=None,
+        pending=None,
+        recent=recent_imports(session, limit=30),
+    )
+
+
+@router.post(
+    "/imports", response_class=HTMLResponse, dependencies=[require("imports"), CsrfChecked]
+)
+def upload(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    t: TranslatorDep,
+    user: SignedIn,
+    kind: Annotated[str, Form(max_length=16)],
+    file: Annotated[UploadFile | None, File()] = None,
+    pending: Annotated[str | None, Form(max_length=200)] = None,
+) -> HTMLResponse:
+    """First a dry run of the uploaded file; then, on confirmation, the import itself."""
+    if kind not in IMPORT_KINDS:
+        return render(
+            request,
+            t,
+            "ingest/imports.html",
+            status_code=422,
+            kinds=IMPORT_KINDS,
+            report=None,
+            pending=None,
+            recent=recent_imports(session, limit=30),
+            error=t.gettext("Choose what the file holds."),
+        )
+    uploads = (settings.data_dir / "uploads").resolve()
+    if pending:
+        path = (uploads / pending).resolve()
+        if uploads not in path.parents or not path.is_file():
+            return render(
+                request,
+                t,
+                "ingest/imports.html",
+                status_code=404,
+                kinds=IMPORT_KINDS,
+                report=None,
+                pending=None,
+                recent=recent_imports(session, limit=30),
+                error=t.gettext("The uploaded file has expired; upload it again."),
+            )
+        report = import_file(
+            session,
+            settings=settings,
+            kind=kind,
+            path=path,
+            user=user.username,
+        )
+        shutil.rmtree(path.parent, ignore_errors=True)
+        if report.committed:
+            audit(
+                session,
+                actor=user.username,
+                user_id=user.id,
+                action=f"import.{kind}",
+                target=path.name,
+                detail={"import_id": report.import_id},
+            )
+        return render(
+            request,
+            t,
+            "ingest/imports.html",
+            kinds=IMPORT_KINDS,
+            report=report,
+            pending=None,
+            recent=recent_imports(session, limit=30),
+        )
+    if file is None or not file.filename:
+        return render(
+            request,
+            t,
+            "ingest/imports.html",
+            status_code=422,
+            kinds=IMPORT_KINDS,
+            report=None,
+            pending=None,
+            recent=recent_imports(session, limit=30),
+            error=t.gettext("Choose a file to upload."),
+        )
+    path = save_upload(file, settings)
+    report = import_file(
+        session,
+        settings=settings,
+        kind=kind,
+        path=path,
+        dry_run=True,
+        user=user.username,
+    )
+    keep = str(path.relative_to(uploads)) if report.ok else None
+    if not report.ok:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    report.file = Path(file.filename).name
+    return render(
+        request,
+        t,
+        "ingest/imports.html",
+        kinds=IMPORT_KINDS,
+        report=report,
+        pending=keep,
+        kind=kind,
+        recent=recent_imports(session, limit=30),
+    )

@@ -1,0 +1,109 @@
+"""Every route × every role: allowed, or refused with 401 (anonymous) / 403 (wrong role)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from microdrama.accounts import service as accounts
+from microdrama.config import Settings
+from microdrama.db.session import unit_of_work
+from microdrama.index.service import compute_index
+from microdrama.web.app import create_app
+
+from ..index.test_service import FAST, demo, loaded  # noqa: F401  (fixtures)
+
+ROLES = ("admin", "analyst", "expert", "producer", "viewer")
+EVERYONE = frozenset({None, *ROLES})
+STAFF = frozenset({"admin", "analyst"})
+# Signing in and out need no role, only the form's CSRF token (tested in test_auth.py).
+CSRF_GUARDED: frozenset[str | None] = frozenset()
+WORKS_CSV = "work_id,title\nWX1,新剧\n"
+
+# (method, route path, concrete path, who may) — every route of the app must be listed.
+MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
+    ("GET", "/", "/", EVERYONE),
+    ("GET", "/healthz", "/healthz", EVERYONE),
+    ("GET", "/works", "/works", EVERYONE),
+    ("GET", "/works/{work_id}", "/works/{work}", EVERYONE),
+    ("GET", "/works/{work_id}/metrics.csv", "/works/{work}/metrics.csv", EVERYONE),
+    ("GET", "/api/v1/works", "/api/v1/works", EVERYONE),
+    ("GET", "/api/v1/works/{work_id}", "/api/v1/works/{work}", EVERYONE),
+    ("GET", "/api/v1/works/{work_id}/metrics", "/api/v1/works/{work}/metrics", EVERYONE),
+    ("GET", "/api/v1/facets", "/api/v1/facets", EVERYONE),
+    ("GET", "/api/v1/index/runs", "/api/v1/index/runs", EVERYONE),
+    ("POST", "/api/v1/index/runs/{run_id}/publish", "/api/v1/index/runs/{run}/publish", STAFF),
+    ("GET", "/api/v1/index/rankings", "/api/v1/index/rankings?period=2025-11", EVERYONE),
+    ("GET", "/api/v1/index/works/{work_id}", "/api/v1/index/works/{work}?period=2025-11", EVERYONE),
+    ("GET", "/api/v1/index/experts", "/api/v1/index/experts?period=2025-11", EVERYONE),
+    ("GET", "/rankings", "/rankings", EVERYONE),
+    ("GET", "/rankings.csv", "/rankings.csv?period=2025-11", EVERYONE),
+    ("POST", "/rankings/runs/{run_id}/publish", "/rankings/runs/{run}/publish", STAFF),
+    ("GET", "/login", "/login", EVERYONE),
+    ("POST", "/login", "/login", CSRF_GUARDED),
+    ("POST", "/logout", "/logout", CSRF_GUARDED),
+    ("POST", "/api/v1/imports", "/api/v1/imports?kind=works&dry_run=true", STAFF),
+    ("GET", "/imports", "/imports", STAFF),
+    ("POST", "/imports", "/imports", STAFF),
+]
+
+
+@pytest.fixture
+def world(
+    loaded: sessionmaker[Session],  # noqa: F811
+    settings: Settings,
+) -> Iterator[tuple[TestClient, dict[str, str], dict[str, str]]]:
+    tokens: dict[str, str] = {}
+    with unit_of_work(loaded) as session:
+        run = compute_index(session, settings=settings, period="2025-11", config=FAST)
+        for role in ROLES:
+            user = accounts.create_user(
+                session, username=role, role_key=role, password="long-enough"
+            )
+            session.flush()
+            tokens[role] = accounts.create_token(session, user=user, name="matrix")
+    app = create_app(settings)
+    with TestClient(app) as client:
+        work = client.get("/api/v1/works?page_size=1").json()["items"][0]["work_id"]
+        yield client, tokens, {"work": work, "run": str(run.id)}
+
+
+def test_the_matrix_lists_every_route_of_the_app(settings: Settings) -> None:
+    app = create_app(settings)
+    routes = {
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods - {"HEAD"}
+        if route.include_in_schema or not route.path.startswith(("/docs", "/openapi", "/redoc"))
+    }
+    listed = {(method, path) for method, path, _, _ in MATRIX}
+    assert routes - listed == set(), "add the new routes to MATRIX"
+
+
+@pytest.mark.parametrize("role", [None, *ROLES])
+def test_each_role_reaches_exactly_its_routes(
+    world: tuple[TestClient, dict[str, str], dict[str, str]], role: str | None
+) -> None:
+    client, tokens, ids = world
+    headers = {"authorization": f"Bearer {tokens[role]}"} if role else {}
+    for method, _, path, allowed in MATRIX:
+        url = path.format(**ids)
+        files = {"file": ("works.csv", WORKS_CSV.encode(), "text/csv")}
+        kwargs: dict[str, object] = {"headers": headers, "follow_redirects": False}
+        if method == "POST" and "imports" in url:
+            kwargs["files"] = files
+            if url == "/imports":
+                kwargs["data"] = {"kind": "works"}
+        response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
+        assert response.status_code < 500, (method, url, response.text[:200])
+        if allowed is CSRF_GUARDED:
+            continue
+        if role in allowed:
+            assert response.status_code not in (401, 403), (role, method, url)
+        else:
+            assert response.status_code == (401 if role is None else 403), (role, method, url)
