@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "e2e-password"
+USERS = {"ana": "analyst", "zhang": "expert", "guest": "viewer"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -51,6 +53,27 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env.pop("MICRODRAMA_DATABASE_URL", None)
     _cli("demo", "load", "--works", "300", "--days", "60", env=env)
     _cli("index", "compute", "--period", "2025-11", "--publish", env=env)
+    _cli("index", "compute", "--period", "2025-10", env=env)  # a draft the analyst publishes
+    for name, role in USERS.items():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "microdrama",
+                "users",
+                "create",
+                name,
+                "--role",
+                role,
+                "--password-stdin",
+            ],
+            input=PASSWORD + "\n",
+            env=env,
+            text=True,
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "microdrama", "serve", "--port", str(port)],

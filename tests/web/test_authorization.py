@@ -7,12 +7,15 @@ from collections.abc import Iterator
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from microdrama.accounts import service as accounts
+from microdrama.catalog.models import Work
 from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
 from microdrama.index.service import compute_index
+from microdrama.panels import service as panels
 from microdrama.web.app import create_app
 
 from ..index.test_service import FAST, demo, loaded  # noqa: F401  (fixtures)
@@ -20,6 +23,7 @@ from ..index.test_service import FAST, demo, loaded  # noqa: F401  (fixtures)
 ROLES = ("admin", "analyst", "expert", "producer", "viewer")
 EVERYONE = frozenset({None, *ROLES})
 STAFF = frozenset({"admin", "analyst"})
+EXPERTS = frozenset({"expert"})
 # Signing in and out need no role, only the form's CSRF token (tested in test_auth.py).
 CSRF_GUARDED: frozenset[str | None] = frozenset()
 WORKS_CSV = "work_id,title\nWX1,新剧\n"
@@ -49,6 +53,13 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("POST", "/api/v1/imports", "/api/v1/imports?kind=works&dry_run=true", STAFF),
     ("GET", "/imports", "/imports", STAFF),
     ("POST", "/imports", "/imports", STAFF),
+    ("GET", "/panels", "/panels", STAFF),
+    ("POST", "/panels", "/panels", STAFF),
+    ("GET", "/panels/{panel_id}", "/panels/{panel}", STAFF),
+    ("POST", "/panels/{panel_id}/close", "/panels/{panel}/close", STAFF),
+    ("GET", "/reviews", "/reviews", EXPERTS),
+    ("GET", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
+    ("POST", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
 ]
 
 
@@ -66,10 +77,23 @@ def world(
             )
             session.flush()
             tokens[role] = accounts.create_token(session, user=user, name="matrix")
+    with unit_of_work(loaded) as session:
+        analyst = accounts.users(session)[1]
+        work = (
+            session.execute(select(Work.external_id).order_by(Work.external_id)).scalars().first()
+        )
+        panel = panels.create_panel(
+            session, name="matrix", period="2025-11", work_ids=[work], per_work=1, actor=analyst
+        ).panel
+        ids = {
+            "work": work,
+            "run": str(run.id),
+            "panel": str(panel.id),
+            "assignment": str(panel.assignments[0].id),
+        }
     app = create_app(settings)
     with TestClient(app) as client:
-        work = client.get("/api/v1/works?page_size=1").json()["items"][0]["work_id"]
-        yield client, tokens, {"work": work, "run": str(run.id)}
+        yield client, tokens, ids
 
 
 def test_the_matrix_lists_every_route_of_the_app(settings: Settings) -> None:

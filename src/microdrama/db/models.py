@@ -5,6 +5,7 @@ from microdrama.catalog import models as catalog_models
 from microdrama.db.base import Base
 from microdrama.index import models as index_models
 from microdrama.ingest import models as ingest_models
+from microdrama.panels import models as panel_models
 from microdrama.review import models as review_models
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "catalog_models",
     "index_models",
     "ingest_models",
+    "panel_models",
     "review_models",
 ]

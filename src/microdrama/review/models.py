@@ -21,6 +21,8 @@ class Expert(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str | None] = mapped_column(String(64))
+    # The account of an expert who reviews on the web (experts from files may have none).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
 
 
 class ExpertReview(Timestamped, Base):

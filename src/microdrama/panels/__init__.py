@@ -1,0 +1,1 @@
+"""Expert review panels: assignment with load balancing and conflict exclusion, blind review."""
