@@ -102,3 +102,17 @@ def test_bad_query_parameters_are_4xx_not_5xx(client: TestClient) -> None:
         "/works?year=20x5&sort=nonsense",
     ):
         assert client.get(url).status_code < 500, url
+
+
+def test_the_overview_shows_the_latest_months_figures_and_shares(client: TestClient) -> None:
+    page = client.get("/", headers={"accept-language": "en"})
+    assert page.status_code == 200
+    text = page.text
+    assert "Market overview · 2025-10" in text and "Plays by genre" in text
+    assert "3.50亿" in text  # 350 M plays of W2 plus W1's
+
+
+def test_without_data_the_overview_sends_visitors_to_the_catalogue(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as empty:
+        response = empty.get("/", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/works"

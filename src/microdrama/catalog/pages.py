@@ -6,14 +6,17 @@ import io
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from microdrama.catalog import service
-from microdrama.catalog.charts import daily_metrics_chart
+from microdrama.catalog.charts import daily_metrics_chart, share_pie, trend_line
+from microdrama.catalog.market import latest_month, market
 from microdrama.catalog.schemas import DailyMetricRead
+from microdrama.catalog.service import genre_label
 from microdrama.catalog.vocab import INVESTMENT_TIERS, MODELS, term_by_key
 from microdrama.errors import NotFoundError
 from microdrama.index.pages import radar_options, work_index_section
+from microdrama.index.ranking import RankingFilter, ranking
 from microdrama.web.auth import reads_unpublished
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render
@@ -145,4 +148,41 @@ def work_metrics_csv(session: SessionDep, settings: SettingsDep, work_id: str) -
         iter([buffer.getvalue().encode("utf-8")]),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{work_id}-metrics.csv"'},
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(
+    request: Request, session: SessionDep, settings: SettingsDep, t: TranslatorDep
+) -> Response:
+    """The latest month at a glance: totals, growth, shares, trend and the top of the index."""
+    month = latest_month(settings.resolved_lake_uri)
+    if month is None:
+        return RedirectResponse("/works", status_code=303)
+    figures = market(session, lake_root=settings.resolved_lake_uri, month=month)
+    top = None
+    try:
+        top = ranking(
+            session,
+            period=month,
+            where=RankingFilter(),
+            top=10,
+            published_only=not reads_unpublished(request.state.user),
+        )
+    except NotFoundError:
+        top = None
+    genre_names = [
+        (genre_label(g).zh if t.locale == "zh_CN" else genre_label(g).en, v)
+        for g, v in figures.genres
+    ]
+    return render(
+        request,
+        t,
+        "catalog/dashboard.html",
+        figures=figures,
+        top=top,
+        genre_chart=share_pie(genre_names, title=t.gettext("Plays by genre")),
+        platform_chart=share_pie(figures.platforms, title=t.gettext("Plays by platform")),
+        trend_chart=trend_line(figures.trend, label=t.gettext("Plays")),
+        simulated=service.is_simulated(session),
     )

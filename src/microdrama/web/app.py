@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -66,10 +66,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(ingest_api.router)
     app.include_router(ingest_pages.router)
     app.include_router(panel_pages.router)
-
-    @app.get("/", include_in_schema=False)
-    def home() -> Response:
-        return RedirectResponse("/works", status_code=303)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
