@@ -45,7 +45,7 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("GET", "/api/v1/index/works/{work_id}", "/api/v1/index/works/{work}?period=2025-11", EVERYONE),
     ("GET", "/api/v1/index/experts", "/api/v1/index/experts?period=2025-11", EVERYONE),
     ("GET", "/rankings", "/rankings", EVERYONE),
-    ("GET", "/rankings.csv", "/rankings.csv?period=2025-11", EVERYONE),
+    ("GET", "/rankings.{suffix}", "/rankings.xlsx?period=2025-11", EVERYONE),
     ("POST", "/rankings/runs/{run_id}/publish", "/rankings/runs/{run}/publish", STAFF),
     ("GET", "/login", "/login", EVERYONE),
     ("POST", "/login", "/login", CSRF_GUARDED),

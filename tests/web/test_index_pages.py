@@ -75,3 +75,15 @@ def test_a_work_page_shows_its_index_breakdown(client: TestClient) -> None:
     page = client.get(f"/works/{top['rows'][0]['work_id']}", headers={"accept-language": "en"})
     assert page.status_code == 200
     assert "Star Index" in page.text and "index-radar" in page.text and "Contribution" in page.text
+
+
+def test_the_ranking_exports_as_an_excel_workbook(client: TestClient) -> None:
+    import openpyxl
+
+    response = client.get("/rankings.xlsx?period=2025-11&city=西安")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("rank", "rank_low", "rank_high")
+    assert len(rows) > 1 and all(row[list(rows[0]).index("city")] == "西安" for row in rows[1:])
+    assert client.get("/rankings.pdf?period=2025-11").status_code == 422

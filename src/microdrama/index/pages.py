@@ -6,7 +6,8 @@ import csv
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+import polars as pl
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from microdrama.catalog import service as catalog
@@ -99,10 +100,21 @@ def rankings_page(
     return render(request, t, template, **context)
 
 
-@router.get("/rankings.csv")
-def rankings_csv(
+def _export_rows(
+    session: SessionDep, user: MaybeUser, period: str, where: rankings.RankingFilter
+) -> tuple[list[dict[str, Any]], str]:
+    page = rankings.ranking(
+        session, period=period, where=where, published_only=not reads_unpublished(user)
+    )
+    note = "模拟数据 Simulated data" if page.run.simulated else ""
+    return [{**row.model_dump(), "note": note} for row in page.rows], page.run.period
+
+
+@router.get("/rankings.{suffix}")
+def rankings_export(
     session: SessionDep,
     user: MaybeUser,
+    suffix: Annotated[str, Path(pattern="^(csv|xlsx)$")],
     period: Annotated[str, Query(max_length=16)],
     genre: Annotated[str | None, Query(max_length=40)] = None,
     platform: Annotated[str | None, Query(max_length=64)] = None,
@@ -110,26 +122,28 @@ def rankings_csv(
     company: Annotated[str | None, Query(max_length=128)] = None,
     model: Annotated[str | None, Query(max_length=8)] = None,
 ) -> Response:
-    """The whole filtered ranking as CSV (UTF-8 with BOM for Excel)."""
-    page = rankings.ranking(
-        session,
-        period=period,
-        where=_where(genre, platform, city, company, model),
-        published_only=not reads_unpublished(user),
-    )
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    fields = list(RankingRow.model_fields) + ["note"]
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    note = "模拟数据 Simulated data" if page.run.simulated else ""
-    for row in page.rows:
-        writer.writerow({**row.model_dump(), "note": note})
-    filename = f"star-index-{page.run.period}.csv"
+    """The whole filtered ranking as CSV (UTF-8 with BOM for Excel) or as an Excel workbook."""
+    rows, name = _export_rows(session, user, period, _where(genre, platform, city, company, model))
+    fields = [*RankingRow.model_fields, "note"]
+    if suffix == "xlsx":
+        frame = pl.DataFrame(rows, schema=fields if not rows else None, orient="row")
+        buffer = io.BytesIO()
+        frame.write_excel(buffer, worksheet=f"Star Index {name}", autofit=True)
+        body, media = (
+            buffer.getvalue(),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )
+    else:
+        text = io.StringIO()
+        text.write("\ufeff")
+        writer = csv.DictWriter(text, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        body, media = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
     return Response(
-        buffer.getvalue().encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="star-index-{name}.{suffix}"'},
     )
 
 
