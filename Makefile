@@ -30,6 +30,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 bench: venv
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || true
 	$(BIN)/python -m bench
 
 lint: venv

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from ..ingest.test_service import METRICS, WORKS_ZH
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory: pytest.TempPathFactory) -> object:
+def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     folder: Path = tmp_path_factory.mktemp("fuzz")
     config = Settings(data_dir=folder / "var", database_url=f"sqlite:///{folder / 'fuzz.db'}")
     engine = make_engine(config.resolved_database_url)
@@ -31,7 +32,9 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> object:
         with unit_of_work(make_session_factory(engine)) as session:
             import_file(session, settings=config, kind=kind, path=path)  # type: ignore[arg-type]
     engine.dispose()
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(config))
+    app = create_app(config)
+    yield schemathesis.openapi.from_asgi("/openapi.json", app)
+    app.state.engine.dispose()
 
 
 def test_no_input_makes_the_api_fail(api_schema: Any) -> None:
