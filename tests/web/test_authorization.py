@@ -36,6 +36,8 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("GET", "/works/{work_id}", "/works/{work}", EVERYONE),
     ("GET", "/works/{work_id}/metrics.csv", "/works/{work}/metrics.csv", EVERYONE),
     ("GET", "/api/v1/works", "/api/v1/works", EVERYONE),
+    ("GET", "/companies/{name}", "/companies/x", EVERYONE),
+    ("GET", "/cities/{name}", "/cities/西安", EVERYONE),
     ("GET", "/api/v1/works/{work_id}", "/api/v1/works/{work}", EVERYONE),
     ("GET", "/api/v1/works/{work_id}/metrics", "/api/v1/works/{work}/metrics", EVERYONE),
     ("GET", "/api/v1/facets", "/api/v1/facets", EVERYONE),

@@ -116,3 +116,12 @@ def test_without_data_the_overview_sends_visitors_to_the_catalogue(settings: Set
     with TestClient(create_app(settings)) as empty:
         response = empty.get("/", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/works"
+
+
+def test_company_and_city_profiles_list_their_works_and_share(client: TestClient) -> None:
+    company = client.get("/companies/西安星河影视文化有限公司", headers={"accept-language": "en"})
+    assert company.status_code == 200 and "闪婚后霸总天天宠我" in company.text
+    assert "重生之我在南京当首富" not in company.text and "Share of all plays" in company.text
+    city = client.get("/cities/南京")
+    assert city.status_code == 200 and "重生之我在南京当首富" in city.text
+    assert client.get("/cities/火星").status_code == 404

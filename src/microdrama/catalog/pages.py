@@ -16,7 +16,7 @@ from microdrama.catalog.service import genre_label
 from microdrama.catalog.vocab import INVESTMENT_TIERS, MODELS, term_by_key
 from microdrama.errors import NotFoundError
 from microdrama.index.pages import radar_options, work_index_section
-from microdrama.index.ranking import RankingFilter, ranking
+from microdrama.index.ranking import RankingFilter, rank_history, ranking
 from microdrama.web.auth import reads_unpublished
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render
@@ -106,9 +106,9 @@ def work_page(
     )
     recent = service.daily_metric_rows(frame.sort("date", descending=True).head(RECENT_DAYS_SHOWN))
     tier = term_by_key(INVESTMENT_TIERS, work.investment_tier) if work.investment_tier else None
-    index = work_index_section(
-        session, work_id, published_only=not reads_unpublished(request.state.user)
-    )
+    drafts = reads_unpublished(request.state.user)
+    index = work_index_section(session, work_id, published_only=not drafts)
+    history = rank_history(session, work_id=work_id, published_only=not drafts)
     if index:
         index["radar"] = radar_options(
             index, labels={n: t.gettext(n.capitalize()) for n in index["dimensions"]}
@@ -118,6 +118,7 @@ def work_page(
         t,
         "catalog/work.html",
         index=index,
+        history=history,
         work=work,
         chart=chart,
         recent=recent,
@@ -185,4 +186,59 @@ def dashboard(
         platform_chart=share_pie(figures.platforms, title=t.gettext("Plays by platform")),
         trend_chart=trend_line(figures.trend, label=t.gettext("Plays")),
         simulated=service.is_simulated(session),
+    )
+
+
+@router.get("/companies/{name}", response_class=HTMLResponse)
+def company_page(
+    request: Request, session: SessionDep, t: TranslatorDep, name: str, page: int = 1
+) -> HTMLResponse:
+    """A company's works, totals and share of all plays."""
+    return _profile(
+        request,
+        session,
+        t,
+        kind="company",
+        name=name,
+        page=page,
+        where=service.WorkFilter(company=name),
+    )
+
+
+@router.get("/cities/{name}", response_class=HTMLResponse)
+def city_page(
+    request: Request, session: SessionDep, t: TranslatorDep, name: str, page: int = 1
+) -> HTMLResponse:
+    """A production hub's works, totals and share of all plays."""
+    return _profile(
+        request, session, t, kind="city", name=name, page=page, where=service.WorkFilter(city=name)
+    )
+
+
+def _profile(
+    request: Request,
+    session: SessionDep,
+    t: TranslatorDep,
+    *,
+    kind: str,
+    name: str,
+    page: int,
+    where: service.WorkFilter,
+) -> HTMLResponse:
+    results = service.search_works(
+        session, where=where, page=max(1, min(page, 100_000)), page_size=50
+    )
+    totals = service.profile_totals(session, where=where)
+    status = 200 if totals["works"] else 404
+    return render(
+        request,
+        t,
+        "catalog/profile.html",
+        status_code=status,
+        kind=kind,
+        title=name,
+        results=results,
+        totals=totals,
+        simulated=results.simulated,
+        model_label=_model_label,
     )

@@ -343,3 +343,17 @@ def is_simulated(session: Session) -> bool:
 def count_works(session: Session) -> int:
     """How many works the catalogue holds."""
     return session.execute(select(func.count()).select_from(Work)).scalar_one()
+
+
+def profile_totals(session: Session, *, where: WorkFilter) -> dict[str, int | None]:
+    """Works, plays and recharge of the works matching a filter, and their share of all plays."""
+    matching = _filtered(select(Work.id), where).subquery()
+    plays, recharge, works = session.execute(
+        select(func.sum(WorkStats.plays), func.sum(WorkStats.recharge_fen), func.count(Work.id))
+        .select_from(Work)
+        .outerjoin(WorkStats, WorkStats.work_id == Work.id)
+        .where(Work.id.in_(select(matching.c.id)))
+    ).one()
+    everything = session.execute(select(func.sum(WorkStats.plays))).scalar_one()
+    share = None if not everything or plays is None else round(10_000 * plays / everything)
+    return {"works": works, "plays": plays, "recharge_fen": recharge, "share_bp": share}

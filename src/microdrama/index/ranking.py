@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from microdrama.catalog.models import (
@@ -265,3 +265,28 @@ def results_frame(session: Session, *, run_id: int) -> pl.DataFrame:
         .order_by(IndexResult.rank.is_(None), IndexResult.rank, Work.external_id)
     ).all()
     return pl.DataFrame(rows, schema=["work_id", *columns], orient="row")
+
+
+def rank_history(session: Session, *, work_id: str, published_only: bool) -> list[dict[str, Any]]:
+    """The work's rank, score and tier in the newest run of every period, oldest period first."""
+    newest = (
+        select(IndexRun.period, func.max(IndexRun.id).label("run_id"))
+        .where(IndexRun.published.is_(True) if published_only else true())
+        .group_by(IndexRun.period)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            IndexRun.period,
+            IndexRun.period_start,
+            IndexResult.rank,
+            IndexResult.score,
+            IndexResult.tier,
+        )
+        .join(newest, newest.c.run_id == IndexRun.id)
+        .join(IndexResult, IndexResult.run_id == IndexRun.id)
+        .join(Work, Work.id == IndexResult.work_id)
+        .where(Work.external_id == work_id, IndexResult.rank.is_not(None))
+        .order_by(IndexRun.period_start, IndexRun.period)
+    ).all()
+    return [{"period": p, "rank": r, "score": s, "tier": t} for p, _, r, s, t in rows]
