@@ -49,6 +49,7 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("GET", "/rankings", "/rankings", EVERYONE),
     ("GET", "/rankings.{suffix}", "/rankings.xlsx?period=2025-11", EVERYONE),
     ("POST", "/rankings/runs/{run_id}/publish", "/rankings/runs/{run}/publish", STAFF),
+    ("POST", "/rankings/compute", "/rankings/compute", STAFF),
     ("GET", "/login", "/login", EVERYONE),
     ("POST", "/login", "/login", CSRF_GUARDED),
     ("POST", "/logout", "/logout", CSRF_GUARDED),
@@ -122,6 +123,8 @@ def test_each_role_reaches_exactly_its_routes(
         url = path.format(**ids)
         files = {"file": ("works.csv", WORKS_CSV.encode(), "text/csv")}
         kwargs: dict[str, object] = {"headers": headers, "follow_redirects": False}
+        if url == "/rankings/compute":
+            kwargs["data"] = {"period": "2025-W45"}
         if method == "POST" and "imports" in url:
             kwargs["files"] = files
             if url == "/imports":

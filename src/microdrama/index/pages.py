@@ -7,15 +7,16 @@ import io
 from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from microdrama.accounts.service import audit
 from microdrama.catalog import service as catalog
 from microdrama.errors import NotFoundError
 from microdrama.index import ranking as rankings
 from microdrama.index.config import DATA_DIMENSIONS
 from microdrama.index.schemas import RankingRow
-from microdrama.index.service import list_runs, publish_run
+from microdrama.index.service import compute_index, list_runs, publish_run
 from microdrama.web.auth import (
     CsrfChecked,
     MaybeUser,
@@ -24,7 +25,7 @@ from microdrama.web.auth import (
     reads_unpublished,
     require,
 )
-from microdrama.web.deps import SessionDep, TranslatorDep
+from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -192,4 +193,24 @@ def radar_options(detail: dict[str, Any], *, labels: dict[str, str]) -> dict[str
 def publish_page(session: SessionDep, run_id: int, user: SignedIn) -> Response:
     """Publish a run from the ranking page and come back to it."""
     run = publish_run(session, run_id=run_id, actor=user.username, user_id=user.id)
+    return RedirectResponse(f"/rankings?period={run.period}", status_code=303)
+
+
+@router.post("/rankings/compute", dependencies=[require("runs_index"), CsrfChecked])
+def compute_page(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: SignedIn,
+    period: Annotated[str, Form(max_length=16)],
+) -> Response:
+    """Compute (or recompute) a period's index from the ranking page; the run starts as a draft."""
+    run = compute_index(session, settings=settings, period=period)
+    audit(
+        session,
+        actor=user.username,
+        user_id=user.id,
+        action="index.compute",
+        target=f"run {run.id}",
+        detail={"period": run.period},
+    )
     return RedirectResponse(f"/rankings?period={run.period}", status_code=303)
