@@ -24,6 +24,7 @@ ROLES = ("admin", "analyst", "expert", "producer", "viewer")
 EVERYONE = frozenset({None, *ROLES})
 STAFF = frozenset({"admin", "analyst"})
 EXPERTS = frozenset({"expert"})
+PRODUCERS = frozenset({"producer"})
 # Signing in and out need no role, only the form's CSRF token (tested in test_auth.py).
 CSRF_GUARDED: frozenset[str | None] = frozenset()
 WORKS_CSV = "work_id,title\nWX1,新剧\n"
@@ -61,6 +62,8 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("GET", "/panels/{panel_id}", "/panels/{panel}", STAFF),
     ("POST", "/panels/{panel_id}/close", "/panels/{panel}/close", STAFF),
     ("GET", "/reviews", "/reviews", EXPERTS),
+    ("GET", "/producer", "/producer", PRODUCERS),
+    ("POST", "/producer", "/producer", PRODUCERS),
     ("GET", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
     ("POST", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
 ]
@@ -123,6 +126,8 @@ def test_each_role_reaches_exactly_its_routes(
         url = path.format(**ids)
         files = {"file": ("works.csv", WORKS_CSV.encode(), "text/csv")}
         kwargs: dict[str, object] = {"headers": headers, "follow_redirects": False}
+        if url == "/producer" and method == "POST":
+            kwargs["data"] = {"work_id": "P1", "title": "新剧"}
         if url == "/rankings/compute":
             kwargs["data"] = {"period": "2025-W45"}
         if method == "POST" and "imports" in url:

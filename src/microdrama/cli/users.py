@@ -22,6 +22,10 @@ def create(
         bool, typer.Option("--password-stdin", help="Read the password from standard input")
     ] = False,
     display_name: Annotated[str | None, typer.Option(help="Name shown on pages")] = None,
+    company: Annotated[
+        str | None,
+        typer.Option(help="Company (name or credit code): a producer's own, an expert's conflict"),
+    ] = None,
 ) -> None:
     """Create a user; the password comes from a prompt or standard input.
 
@@ -33,15 +37,29 @@ def create(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    from sqlalchemy import or_, select
+
+    from microdrama.catalog.models import Company
+
     env = runtime()
     try:
         with env.unit_of_work() as session:
+            company_id = None
+            if company:
+                company_id = session.execute(
+                    select(Company.id).where(
+                        or_(Company.name == company, Company.credit_code == company)
+                    )
+                ).scalar_one_or_none()
+                if company_id is None:
+                    raise MicrodramaError(f"no company '{company}': import works that name it")
             user = create_user(
                 session,
                 username=name,
                 role_key=role,
                 password=password,
                 display_name=display_name,
+                company_id=company_id,
                 actor=env.settings.user,
             )
             console.print(f"created {user.username} ({user.role})")

@@ -24,6 +24,7 @@ from microdrama.index import pages as index_pages
 from microdrama.ingest import api as ingest_api
 from microdrama.ingest import pages as ingest_pages
 from microdrama.panels import pages as panel_pages
+from microdrama.producers import pages as producer_pages
 from microdrama.web.auth import LoginThrottle, current_user, secret_key
 
 
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(ingest_api.router)
     app.include_router(ingest_pages.router)
     app.include_router(panel_pages.router)
+    app.include_router(producer_pages.router)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:

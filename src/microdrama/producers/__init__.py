@@ -1,0 +1,1 @@
+"""The producer portal: a producer's own works, their review status and published index."""

@@ -1,0 +1,77 @@
+"""The producer portal page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse
+
+from microdrama.producers import service
+from microdrama.web.auth import CsrfChecked, SignedIn, require
+from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
+from microdrama.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/producer", response_class=HTMLResponse, dependencies=[require("submits_works")])
+def portal(request: Request, session: SessionDep, t: TranslatorDep, user: SignedIn) -> HTMLResponse:
+    """The producer's works, their review status and published index; a form for a new one."""
+    try:
+        works = service.own_works(session, user=user)
+        error = None
+    except service.ProducerError as exc:
+        works, error = [], str(exc)
+    return render(request, t, "producers/portal.html", works=works, report=None, error=error)
+
+
+@router.post(
+    "/producer", response_class=HTMLResponse, dependencies=[require("submits_works"), CsrfChecked]
+)
+def submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    t: TranslatorDep,
+    user: SignedIn,
+    work_id: Annotated[str, Form(max_length=64)],
+    title: Annotated[str, Form(max_length=200)],
+    genres: Annotated[str, Form(max_length=200)] = "",
+    episodes: Annotated[str, Form(max_length=10)] = "",
+    release_date: Annotated[str, Form(max_length=20)] = "",
+    platform: Annotated[str, Form(max_length=200)] = "",
+    model: Annotated[str, Form(max_length=10)] = "",
+    price_per_episode: Annotated[str, Form(max_length=20)] = "",
+    filing_no: Annotated[str, Form(max_length=80)] = "",
+    investment_tier: Annotated[str, Form(max_length=20)] = "",
+) -> HTMLResponse:
+    """Submit a work's metadata; it is validated like any import."""
+    fields = {
+        "work_id": work_id,
+        "title": title,
+        "genres": genres,
+        "episodes": episodes,
+        "release_date": release_date,
+        "platform": platform,
+        "model": model,
+        "price_per_episode": price_per_episode,
+        "filing_no": filing_no,
+        "investment_tier": investment_tier,
+    }
+    try:
+        report = service.submit_work(session, settings=settings, user=user, fields=fields)
+        error = None
+    except service.ProducerError as exc:
+        report, error = None, str(exc)
+    works = service.own_works(session, user=user) if error is None else []
+    status = 200 if report is not None and report.ok else 422
+    return render(
+        request,
+        t,
+        "producers/portal.html",
+        status_code=status,
+        works=works,
+        report=report,
+        error=error,
+    )

@@ -1,0 +1,163 @@
+"""What a producer sees of their company's works, and how they submit a new one."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from microdrama.accounts.models import User
+from microdrama.catalog.models import Company, Work, WorkCompany
+from microdrama.config import Settings
+from microdrama.errors import MicrodramaError
+from microdrama.index.models import IndexResult, IndexRun
+from microdrama.ingest.schemas import ImportReport
+from microdrama.ingest.service import import_file
+from microdrama.panels.models import Assignment
+
+SUBMITTED_FIELDS = (
+    "work_id",
+    "title",
+    "title_en",
+    "genres",
+    "episodes",
+    "episode_minutes",
+    "release_date",
+    "platform",
+    "city",
+    "model",
+    "paywall_episode",
+    "price_per_episode",
+    "filing_no",
+    "investment_tier",
+)
+
+
+class ProducerError(MicrodramaError):
+    """A producer action that their account cannot take."""
+
+
+@dataclass(frozen=True)
+class OwnWork:
+    """One of the producer's works with its review status and newest published index."""
+
+    work_id: str
+    title: str
+    reviews_done: int
+    reviews_assigned: int
+    period: str | None
+    rank: int | None
+    tier: str | None
+    score: float | None
+
+
+def company_of(session: Session, user: User) -> Company:
+    """The company a producer account belongs to."""
+    if user.company_id is None:
+        raise ProducerError("this account is not linked to a company; ask an administrator")
+    company = session.get(Company, user.company_id)
+    if company is None:
+        raise ProducerError("the linked company no longer exists")
+    return company
+
+
+def own_works(session: Session, *, user: User) -> list[OwnWork]:
+    """The works the producer's company made, newest first."""
+    company = company_of(session, user)
+    works = (
+        session.execute(
+            select(Work)
+            .join(WorkCompany, WorkCompany.work_id == Work.id)
+            .where(WorkCompany.company_id == company.id, WorkCompany.role == "producer")
+            .order_by(Work.release_date.desc().nulls_last(), Work.external_id)
+        )
+        .scalars()
+        .all()
+    )
+    ids = [w.id for w in works]
+    reviews: dict[int, tuple[int, int]] = {
+        work_id: (int(done or 0), int(assigned))
+        for work_id, done, assigned in session.execute(
+            select(Assignment.work_id, func.count(Assignment.submitted_at), func.count())
+            .where(Assignment.work_id.in_(ids))
+            .group_by(Assignment.work_id)
+        ).all()
+    }
+    latest = _latest_published(session, ids)
+    return [
+        OwnWork(
+            work_id=w.external_id,
+            title=w.title,
+            reviews_done=reviews.get(w.id, (0, 0))[0],
+            reviews_assigned=reviews.get(w.id, (0, 0))[1],
+            **latest.get(w.id, {"period": None, "rank": None, "tier": None, "score": None}),
+        )
+        for w in works
+    ]
+
+
+def _latest_published(session: Session, work_ids: list[int]) -> dict[int, dict[str, Any]]:
+    rows = session.execute(
+        select(
+            IndexResult.work_id,
+            IndexRun.period,
+            IndexResult.rank,
+            IndexResult.tier,
+            IndexResult.score,
+        )
+        .join(IndexRun, IndexRun.id == IndexResult.run_id)
+        .where(
+            IndexRun.published.is_(True),
+            IndexResult.work_id.in_(work_ids),
+            IndexResult.rank.is_not(None),
+        )
+        .order_by(IndexRun.period_end, IndexRun.id)
+    ).all()
+    return {w: {"period": p, "rank": r, "tier": t, "score": s} for w, p, r, t, s in rows}
+
+
+def submit_work(
+    session: Session, *, settings: Settings, user: User, fields: dict[str, str]
+) -> ImportReport:
+    """Add or update one of the producer's works through the ordinary, validated import."""
+    company = company_of(session, user)
+    existing = session.execute(
+        select(Work.id).where(Work.external_id == fields.get("work_id", "").strip())
+    ).scalar_one_or_none()
+    if existing is not None:
+        owner = (
+            session.execute(
+                select(WorkCompany.company_id).where(
+                    WorkCompany.work_id == existing, WorkCompany.role == "producer"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if company.id not in owner:
+            raise ProducerError("this work id belongs to another company's work")
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=[*SUBMITTED_FIELDS, "producer", "producer_credit_code"]
+    )
+    writer.writeheader()
+    writer.writerow(
+        {
+            **{k: fields.get(k, "") for k in SUBMITTED_FIELDS},
+            "producer": company.name,
+            "producer_credit_code": company.credit_code or "",
+        }
+    )
+    folder = settings.work_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = Path(folder) / f"submission-{user.id}.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    try:
+        return import_file(session, settings=settings, kind="works", path=path, user=user.username)
+    finally:
+        path.unlink(missing_ok=True)

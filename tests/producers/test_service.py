@@ -1,0 +1,75 @@
+"""A producer sees their company's works and submits new ones through the validated import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microdrama.accounts import service as accounts
+from microdrama.accounts.models import User
+from microdrama.catalog.models import Company, Work
+from microdrama.config import Settings
+from microdrama.ingest.service import import_file
+from microdrama.producers import service
+
+from ..ingest.test_service import WORKS_ZH
+
+
+@pytest.fixture
+def producer(session: Session, settings: Settings, tmp_path: Path) -> User:
+    path = tmp_path / "works.csv"
+    path.write_text(WORKS_ZH, encoding="utf-8")
+    assert import_file(session, settings=settings, kind="works", path=path).ok
+    xian = session.execute(select(Company).where(Company.name.like("西安%"))).scalar_one()
+    user = accounts.create_user(
+        session, username="xingh", role_key="producer", password="long-enough", company_id=xian.id
+    )
+    session.flush()
+    return user
+
+
+def test_a_producer_sees_only_their_companys_works(session: Session, producer: User) -> None:
+    works = service.own_works(session, user=producer)
+    assert [w.work_id for w in works] == ["W1"]
+    assert works[0].rank is None and works[0].reviews_assigned == 0
+
+
+def test_a_producer_submits_a_work_that_lands_under_their_company(
+    session: Session, settings: Settings, producer: User
+) -> None:
+    report = service.submit_work(
+        session,
+        settings=settings,
+        user=producer,
+        fields={
+            "work_id": "XH-2",
+            "title": "长安夜雨",
+            "genres": "悬疑",
+            "episodes": "60",
+            "release_date": "2025/12/1",
+            "model": "IAP",
+            "price_per_episode": "0.8",
+        },
+    )
+    assert report.ok and report.inserted == 1
+    assert [w.work_id for w in service.own_works(session, user=producer)] == ["XH-2", "W1"]
+    bad = service.submit_work(
+        session,
+        settings=settings,
+        user=producer,
+        fields={"work_id": "XH-3", "title": "坏", "episodes": "六十"},
+    )
+    assert not bad.ok and bad.errors[0].column == "episodes"
+    assert session.execute(select(Work).where(Work.external_id == "XH-3")).first() is None
+
+
+def test_a_producer_cannot_overwrite_another_companys_work(
+    session: Session, settings: Settings, producer: User
+) -> None:
+    with pytest.raises(service.ProducerError, match="another company"):
+        service.submit_work(
+            session, settings=settings, user=producer, fields={"work_id": "W2", "title": "改名"}
+        )
