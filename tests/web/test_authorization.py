@@ -62,6 +62,11 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("GET", "/panels/{panel_id}", "/panels/{panel}", STAFF),
     ("POST", "/panels/{panel_id}/close", "/panels/{panel}/close", STAFF),
     ("GET", "/reviews", "/reviews", EXPERTS),
+    ("GET", "/api/v1/panels", "/api/v1/panels", STAFF),
+    ("POST", "/api/v1/panels", "/api/v1/panels", STAFF),
+    ("GET", "/api/v1/panels/{panel_id}/assignments", "/api/v1/panels/{panel}/assignments", STAFF),
+    ("GET", "/api/v1/reviews", "/api/v1/reviews", EXPERTS),
+    ("POST", "/api/v1/reviews/{assignment_id}", "/api/v1/reviews/{assignment}", EXPERTS),
     ("GET", "/producer", "/producer", PRODUCERS),
     ("POST", "/producer", "/producer", PRODUCERS),
     ("GET", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
@@ -128,6 +133,15 @@ def test_each_role_reaches_exactly_its_routes(
         kwargs: dict[str, object] = {"headers": headers, "follow_redirects": False}
         if url == "/producer" and method == "POST":
             kwargs["data"] = {"work_id": "P1", "title": "新剧"}
+        if url == "/api/v1/panels" and method == "POST":
+            kwargs["json"] = {
+                "name": "api",
+                "period": "2025-11",
+                "work_ids": [ids["work"]],
+                "per_work": 1,
+            }
+        if url.startswith("/api/v1/reviews/"):
+            kwargs["json"] = {"values": 7, "artistry": 7, "production": 7, "innovation": 7}
         if url == "/rankings/compute":
             kwargs["data"] = {"period": "2025-W45"}
         if method == "POST" and "imports" in url:

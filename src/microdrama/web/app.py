@@ -23,6 +23,7 @@ from microdrama.index import api as index_api
 from microdrama.index import pages as index_pages
 from microdrama.ingest import api as ingest_api
 from microdrama.ingest import pages as ingest_pages
+from microdrama.panels import api as panel_api
 from microdrama.panels import pages as panel_pages
 from microdrama.producers import pages as producer_pages
 from microdrama.web.auth import LoginThrottle, current_user, secret_key
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(account_pages.router)
     app.include_router(ingest_api.router)
     app.include_router(ingest_pages.router)
+    app.include_router(panel_api.router)
     app.include_router(panel_pages.router)
     app.include_router(producer_pages.router)
 
