@@ -23,7 +23,7 @@ TARGETS = {
     "ranking API": "/api/v1/index/rankings?period=2025-11&limit=50",
     "ranking page": "/rankings?period=2025-11",
 }
-DURATION_S, CONNECTIONS = 10, 16
+DURATION_S, CONNECTIONS, WORKERS = 10, 16, 2
 LUA = """
 done = function(summary, latency, requests)
   io.write(string.format("P50 %.3f\\nP95 %.3f\\n", latency:percentile(50) / 1000,
@@ -39,14 +39,32 @@ def _free_port() -> int:
 
 
 def _cli(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "microdrama", *args], env=env, check=True,
-                   capture_output=True, timeout=900)
+    subprocess.run(
+        [sys.executable, "-m", "microdrama", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
 
 
 def _measure(env: dict[str, str], script: Path) -> dict[str, tuple[float, float, float]]:
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "microdrama", "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "microdrama",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(WORKERS),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -59,8 +77,18 @@ def _measure(env: dict[str, str], script: Path) -> dict[str, tuple[float, float,
         for label, path in TARGETS.items():
             assert httpx.get(base + path, timeout=30).status_code == 200, path
             out = subprocess.run(
-                ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION_S}s", "-s", str(script),
-                 base + path], capture_output=True, text=True, timeout=DURATION_S + 30,
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{CONNECTIONS}",
+                    f"-d{DURATION_S}s",
+                    "-s",
+                    str(script),
+                    base + path,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=DURATION_S + 30,
                 check=True,
             ).stdout
             rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -91,12 +119,18 @@ def main() -> None:
         except Exception as exc:  # noqa: BLE001 - no server: measure SQLite alone
             print(f"PostgreSQL unavailable ({exc.__class__.__name__}); SQLite only")
         try:
-            print(f"\nload on loopback: wrk, 2 threads, {CONNECTIONS} connections, "
-                  f"{DURATION_S} s each; demo data 12,000 works × 180 days")
+            print(
+                f"\nload on loopback: wrk, 2 threads, {CONNECTIONS} connections, "
+                f"{DURATION_S} s each, server with {WORKERS} workers; "
+                "demo data 12,000 works × 180 days"
+            )
             print(f"  {'store':12}{'endpoint':16}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}")
             for store, url in stores.items():
-                env = {**os.environ, "MICRODRAMA_DATA_DIR": str(Path(tmp) / store),
-                       "MICRODRAMA_DATABASE_URL": url}
+                env = {
+                    **os.environ,
+                    "MICRODRAMA_DATA_DIR": str(Path(tmp) / store),
+                    "MICRODRAMA_DATABASE_URL": url,
+                }
                 _cli(env, "demo", "load")
                 _cli(env, "index", "compute", "--period", "2025-11", "--publish")
                 for label, (rps, p50, p95) in _measure(env, script).items():

@@ -292,8 +292,24 @@ def _known_sum(column: str) -> pl.Expr:
     return pl.when(pl.col(column).count() > 0).then(pl.col(column).sum()).alias(column)
 
 
+# Facets change only when an import commits: cached per database and newest import.
+_FACETS: dict[tuple[str, int | None], dict[str, list[Facet]]] = {}
+
+
 def facets(session: Session) -> dict[str, list[Facet]]:
     """The values each catalogue filter offers, with work counts, largest first."""
+    stamp = (
+        str(session.get_bind().engine.url),
+        session.execute(select(func.max(ImportRecord.id))).scalar_one(),
+    )
+    if stamp not in _FACETS:
+        if len(_FACETS) > 64:
+            _FACETS.clear()
+        _FACETS[stamp] = _count_facets(session)
+    return _FACETS[stamp]
+
+
+def _count_facets(session: Session) -> dict[str, list[Facet]]:
     genre_counts = session.execute(
         select(WorkGenre.genre, func.count())
         .group_by(WorkGenre.genre)

@@ -12,6 +12,9 @@ from microdrama.cli.runtime import console, runtime
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (one per core is a good start)")
+    ] = 1,
 ) -> None:
     """Serve the web app and the API.
 
@@ -23,4 +26,14 @@ def serve(
 
     env = runtime()
     console.print(f"serving http://{host}:{port}  (API docs at /docs)")
-    uvicorn.run(create_app(env.settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(env.settings), host=host, port=port, log_level="info")
+    else:
+        uvicorn.run(
+            "microdrama.web.app:create_app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from microdrama.catalog.models import Work
@@ -41,6 +41,8 @@ class IndexResult(Base):
     """A work's score, interval, tier and dimensions in one run."""
 
     __tablename__ = "index_results"
+    # Pages of a ranking read a run's results in rank order; the rows themselves are wide.
+    __table_args__ = (Index("ix_index_results_run_rank", "run_id", "rank"),)
 
     run_id: Mapped[int] = mapped_column(
         ForeignKey("index_runs.id", ondelete="CASCADE"), primary_key=True

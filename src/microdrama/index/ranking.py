@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 from sqlalchemy import exists, func, select, true
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from microdrama.catalog.models import (
     City,
@@ -26,6 +26,11 @@ from microdrama.index.periods import PeriodError, parse_period
 from microdrama.index.schemas import ExpertRow, ExpertsRead, IndexRunRead, RankingPage, RankingRow
 from microdrama.index.service import latest_run
 from microdrama.review.models import Expert
+
+# A run's results never change once stored (a recomputation is a new run), so pages of a
+# ranking are cached by run, filter and slice; bounded so that memory stays small.
+_PAGE_CACHE_SIZE = 512
+_PAGES: dict[tuple[Any, ...], tuple[int, tuple[RankingRow, ...]]] = {}
 
 
 @dataclass(frozen=True)
@@ -89,11 +94,42 @@ def ranking(
         )
     if where.model:
         query = query.where(Work.model == where.model)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    # The run's identity, not just its id: two databases can both have a run #1.
+    key = (run.id, run.created_at, run.inputs_hash, run.parameter_hash, where, top, offset)
+    cached = _PAGES.get(key)
+    if cached is None:
+        cached = _ranked_rows(
+            session, query=query, run_id=run.id, where=where, top=top, offset=offset
+        )
+        if len(_PAGES) >= _PAGE_CACHE_SIZE:
+            _PAGES.pop(next(iter(_PAGES)))
+        _PAGES[key] = cached
+    total, rows = cached
+    return RankingPage(run=IndexRunRead.model_validate(run), total=total, rows=list(rows))
+
+
+def _ranked_rows(
+    session: Session,
+    *,
+    query: Any,
+    run_id: int,
+    where: RankingFilter,
+    top: int | None,
+    offset: int,
+) -> tuple[int, tuple[RankingRow, ...]]:
+    """The total and the requested rows of a run's ranking."""
+    if where == RankingFilter():
+        # No work filter: count on the (run, rank) index alone, without reading works.
+        total = session.execute(
+            select(func.count()).where(IndexResult.run_id == run_id, IndexResult.rank.is_not(None))
+        ).scalar_one()
+    else:
+        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     query = (
         query.order_by(IndexResult.rank)
         .offset(offset)
         .options(
+            defer(IndexResult.detail),
             selectinload(Work.genres),
             selectinload(Work.platforms).selectinload(WorkPlatform.platform),
             selectinload(Work.city),
@@ -102,7 +138,7 @@ def ranking(
     if top is not None:
         query = query.limit(top)
     rows = [_row(result, work) for result, work in session.execute(query).all()]
-    return RankingPage(run=IndexRunRead.model_validate(run), total=total, rows=rows)
+    return total, tuple(rows)
 
 
 def _row(result: IndexResult, work: Work) -> RankingRow:

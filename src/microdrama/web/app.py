@@ -89,3 +89,10 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse({"error": "invalid_request", "detail": errors}, status_code=422)
 
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app for settings read from the environment (for `uvicorn --factory` and workers)."""
+    from microdrama.config import get_settings
+
+    return create_app(get_settings())
