@@ -361,13 +361,66 @@ def test_day_to_day_noise_on_viewers_and_likes_does_not_flag_innocent_works() ->
     rng = np.random.default_rng(0)
     noisy = demo.metrics.with_columns(
         (pl.col("viewers") * pl.Series(rng.lognormal(0, 0.2, demo.metrics.height)))
-        .round().cast(pl.Int64),
+        .round()
+        .cast(pl.Int64),
         (pl.col("likes") * pl.Series(rng.lognormal(0, 0.3, demo.metrics.height)))
-        .round().cast(pl.Int64),
+        .round()
+        .cast(pl.Int64),
     )
-    flagged = set(
-        flag_days(noisy.lazy()).filter(pl.col("flagged")).collect()["work_id"].to_list()
-    )
+    flagged = set(flag_days(noisy.lazy()).filter(pl.col("flagged")).collect()["work_id"].to_list())
     planted = set(demo.truth_fraud["work_id"].to_list())
     assert len(flagged & planted) / len(flagged) >= 0.9
     assert len(flagged & planted) / len(planted) >= 0.9
+
+
+# --- the computation: order of the rows, blocks of series, Polars' statistics -------------------
+
+
+def test_rows_in_sorted_runs_or_with_null_keys_come_out_as_polars_sorts_them(
+    demo: DemoData,
+) -> None:
+    # A lake scan returns its files one after another, each sorted: runs, not one sorted frame.
+    data = demo.metrics.head(20_000).with_columns(
+        pl.when(pl.int_range(pl.len()) % 997 == 0).then(None).otherwise("date").alias("date"),
+        pl.when(pl.col("work_id") == demo.metrics["work_id"][0])
+        .then(None)
+        .otherwise("platform")
+        .alias("platform"),
+    )
+    runs = pl.concat([data.slice(12_345), data.slice(5_000, 7_345), data.slice(0, 5_000)])
+    ordered = data.sort("work_id", "platform", "date", maintain_order=True)
+    out = run(runs)
+    assert out.select(data.columns).equals(ordered)
+    assert out.equals(run(ordered))
+
+
+def test_a_series_is_judged_alike_whatever_else_the_frame_holds(
+    demo: DemoData, flagged: pl.DataFrame
+) -> None:
+    # Series are judged in blocks of similar lengths; a few works alone make other blocks.
+    works = flagged.filter("flagged")["work_id"].unique().sort().head(20)
+    works = pl.concat([works, demo.metrics["work_id"].unique().sort().head(20)])
+    alone = run(demo.metrics.filter(pl.col("work_id").is_in(works.implode())))
+    assert alone.height > 0 and alone["flagged"].any()
+    assert alone.equals(flagged.filter(pl.col("work_id").is_in(works.implode())))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.floats(0.0, 1e6)), min_size=1, max_size=30),
+    window=st.integers(1, 9),
+)
+def test_the_rolling_median_and_quantiles_are_polars_own(
+    values: list[float | None], window: int
+) -> None:
+    from microdrama.index.integrity import _quantiles, _rolling_median
+
+    series = pl.Series(values, dtype=pl.Float64)
+    x = series.to_numpy().reshape(1, -1)  # one series per row, NaN where unknown
+    expected = series.rolling_median(window, min_samples=1, center=True).to_numpy()
+    with np.errstate(all="ignore"):  # as in flag_days: NaN is the unknown value
+        rolling, quantiles = _rolling_median(x, window), _quantiles(x, 0.1, 0.5, 0.9)
+    np.testing.assert_allclose(rolling[0], expected, rtol=1e-12)
+    for q, got in zip((0.1, 0.5, 0.9), quantiles, strict=True):
+        want = series.quantile(q, "linear")
+        assert (want is None and np.isnan(got[0])) or got[0] == pytest.approx(want, rel=1e-12)

@@ -1,7 +1,7 @@
 """Star Index step 1: find fake-traffic days per work and platform and discount their volume.
 
-Method `integrity-1`, vectorised over all series at once (a series is one work on one platform,
-its rows sorted by date; each row counts as one day).
+Method `integrity-1` (a series is one work on one platform, its rows sorted by date; each row
+counts as one day).
 
 A check compares a day's ratio with a baseline of its own series and fires when the day is off
 by at least `ratio_factor` and its modified z-score 0.6745·(x − baseline)/MAD on the log scale is
@@ -25,21 +25,40 @@ Discount: a day flagged for plays keeps what the evidence that fired supports at
 watch minutes per play), so "plays 8.3× the viewers support" keeps 1/8.3 of its plays; a flagged
 day's likes are capped at effective plays × baseline likes per play. No day is dropped, nothing
 rises, and effective volume is null only where plays (likes) are.
+
+Computation (it does not change the method): the rows are put in order once, by an integer key
+(the rank of the series' work and platform, then the day) that is cheap to sort when they come in
+sorted runs, as a lake's files do, and not moved at all when they are sorted already. The series
+long enough to judge are laid out a block at a time as the rows of a NaN-padded matrix, one
+series per row, a block small enough to stay in the processor's cache: every per-series median
+or quantile is a NumPy sort along the rows, the rolling median a sorting network over shifted
+copies. NaN stands for an unknown value while working, null in the output. The second pass only
+reruns the series it can change (some but not all days flagged for plays; any other series gets
+the same baselines again), and reasons are written only for the flagged days.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 METHOD = "integrity-1"  # bump when the method changes
 
 KEY = ("work_id", "platform")
-_P = "__integrity_"  # prefix of working columns, all dropped before returning
-_SID = _P + "sid"
+_P = "__integrity_"  # prefix of the working columns of the reasons frame
+# Cells (series × padded days) judged at a time: small enough that a block's working arrays
+# stay in the processor's cache, large enough that NumPy's per-call overhead does not matter.
+_BLOCK_CELLS = 1 << 16
+
+_Floats = npt.NDArray[np.float64]
+_Bools = npt.NDArray[np.bool_]
+_Ints = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True)
@@ -68,12 +87,224 @@ class IntegrityParams:
     min_spread: float = 0.01
 
 
+# --- per-series statistics on a block: one series per row, NaN where a day is unknown or padding
+
+
+def _quantiles(x: _Floats, *qs: float) -> list[_Floats]:
+    """Per row, the linear quantiles of the known values (as Polars computes them); NaN if none."""
+    ordered = np.sort(x, axis=1)  # NaN sorts last
+    known = np.count_nonzero(~np.isnan(x), axis=1)
+    rows = np.arange(len(x))
+    out = []
+    for q in qs:
+        position = (known - 1) * q
+        lower = np.maximum(np.floor(position).astype(np.intp), 0)
+        upper = np.minimum(lower + 1, np.maximum(known - 1, 0))
+        low, high = ordered[rows, lower], ordered[rows, upper]
+        value = low + (high - low) * (position - lower)
+        out.append(np.where(known > 0, value, np.nan))
+    return out
+
+
+def _median(x: _Floats) -> _Floats:
+    return _quantiles(x, 0.5)[0]
+
+
+def _weighted_median(x: _Floats, weight: _Floats, saturation: float) -> _Floats:
+    """Per row, the median of `x` weighted by its denominator `weight`; NaN where none is known."""
+    known = ~np.isnan(x) & (weight > 0)
+    xs = np.where(known, x, np.nan)
+    ws = np.where(known, weight, 0.0)
+    # A day weighs as its denominator only up to the one at which it expects `saturation` counts
+    # (at the pooled ratio): below, its ratio is mostly counting noise; above, all days count
+    # alike, so that no burst, fake or organic, outweighs the ordinary days.
+    # (Sums in day order, so that the padding of a block cannot change their rounding.)
+    total = np.cumsum(ws, axis=1)[:, -1]
+    cap = saturation * total / np.cumsum(np.where(known, xs * ws, 0.0), axis=1)[:, -1]
+    ws = np.minimum(ws, cap[:, None])
+    order = np.argsort(xs, axis=1)
+    cumulative = np.cumsum(np.take_along_axis(ws, order, axis=1), axis=1)
+    half = cumulative[:, -1:] / 2
+    first = np.argmax(cumulative >= half, axis=1)
+    value = np.take_along_axis(xs, np.take_along_axis(order, first[:, None], axis=1), axis=1)
+    return np.where(known.any(axis=1), value[:, 0], np.nan)
+
+
+def _rolling_median(x: _Floats, window: int) -> _Floats:
+    """Per row, the median of the known values in a centred window of `window` days (Polars')."""
+    m, w = x.shape
+    left = window // 2
+    padded = np.full((m, w + window - 1), np.inf)
+    padded[:, left : left + w] = np.where(np.isnan(x), np.inf, x)
+    seen = np.zeros((m, w + window), np.intp)
+    np.cumsum(padded < np.inf, axis=1, out=seen[:, 1:])
+    known = seen[:, window:] - seen[:, :w]
+    # Sort the window's days with an odd-even transposition network over shifted copies.
+    days = [padded[:, j : j + w].copy() for j in range(window)]
+    spare = np.empty_like(days[0])
+    for sweep in range(window):
+        for i in range(sweep % 2, window - 1, 2):
+            np.minimum(days[i], days[i + 1], out=spare)
+            np.maximum(days[i], days[i + 1], out=days[i + 1])
+            days[i], spare = spare, days[i]
+    low, high = days[(window - 1) // 2].copy(), days[window // 2].copy()
+    # Windows cut by the ends of a series or by unknown days: their median sits elsewhere.
+    short = np.nonzero(known < window)
+    if short[0].size:
+        count = known[short]
+        stacked = np.stack([d[short] for d in days])
+        cells = np.arange(count.size)
+        low[short] = stacked[np.maximum(count - 1, 0) // 2, cells]
+        high[short] = stacked[count // 2, cells]
+    median = low + (high - low) * 0.5
+    return np.where(known > 0, median, np.nan)
+
+
+def _where(rows: _Bools | None, x: _Floats) -> _Floats:
+    return x if rows is None else np.where(rows, x, np.nan)
+
+
+def _log_excess(count: _Floats, expected: _Floats, params: IntegrityParams) -> _Floats:
+    """Log of a count over its expectation, both lifted by the pseudo-count."""
+    c = params.pseudo_count
+    return np.log((count + c) / (expected + c))
+
+
+def _zscore(x: _Floats, count: _Floats, rows: _Bools | None, params: IntegrityParams) -> _Floats:
+    """Modified z-score of the log residual `x` on the MAD of its usual days and count noise."""
+    usual = x < math.log(params.ratio_factor)
+    if rows is not None:
+        usual &= rows
+    centre = _median(np.where(usual, x, np.nan))
+    mad = _median(np.where(usual, np.abs(x - centre[:, None]), np.nan))
+    floor = np.fmax(1.4826 * mad, params.min_spread)
+    noise = 1.0 / np.sqrt(np.maximum(count, 0.0) + 1.0)
+    result: _Floats = x / np.fmax(floor[:, None], noise)
+    return result
+
+
+def _fires(excess: _Floats, z: _Floats, params: IntegrityParams) -> _Bools:
+    """The day is off by `ratio_factor` with a z-score past the threshold (unknown: no)."""
+    hit: _Bools = (excess >= math.log(params.ratio_factor)) & (z >= params.z_threshold)
+    return hit
+
+
+def _collapse(x: _Floats, baseline: _Floats) -> _Floats:
+    """Log of baseline / value for an engagement measure: positive when it collapses."""
+    m = baseline[:, None]
+    # The floor keeps a zero completion finite.
+    return np.where((m > 0) & (x >= 0), np.log(m / np.maximum(x, m * 1e-6)), np.nan)
+
+
+@dataclass
+class _Block:
+    """The inputs of a block of series, one per row, and what the checks make of them."""
+
+    p: _Floats
+    v: _Floats
+    l: _Floats  # noqa: E741
+    c: _Floats
+    wpp: _Floats
+    ppv: _Floats
+    lpp: _Floats
+    roll: _Floats = field(init=False)
+    spike: _Bools = field(init=False)
+    # Per series: the medians (`med_*`) and the bounded baselines (`m_*`).
+    med: dict[str, _Floats] = field(default_factory=dict)
+    m: dict[str, _Floats] = field(default_factory=dict)
+    exp_p: _Floats = field(init=False)
+    exp_l: _Floats = field(init=False)
+    f_ppv: _Bools = field(init=False)
+    f_c: _Bools = field(init=False)
+    f_wpp: _Bools = field(init=False)
+    f_eng: _Bools = field(init=False)
+    f_plays: _Bools = field(init=False)
+    f_lpp: _Bools = field(init=False)
+
+
+def _plays_checks(b: _Block, rows: _Bools | None, params: IntegrityParams) -> dict[str, Any]:
+    """The plays checks of a block with baselines taken over `rows` (None: every day)."""
+    ppv, c, wpp = _where(rows, b.ppv), _where(rows, b.c), _where(rows, b.wpp)
+    # Plays per viewer only rises with fraud: its lowest well-counted days bound the baseline.
+    med_ppv = _weighted_median(ppv, b.v, params.min_count)
+    counted = b.v * med_ppv[:, None] >= params.min_count
+    (clean,) = _quantiles(np.where(counted, ppv, np.nan), params.clean_quantile)
+    m_ppv = np.where(clean > 0, np.fmin(med_ppv, params.ratio_factor * clean), med_ppv)
+    # Completion and watch minutes per play only fall: their highest days bound the baseline.
+    out: dict[str, Any] = {"med_ppv": med_ppv, "m_ppv": m_ppv}
+    for name, x in (("c", c), ("wpp", wpp)):
+        med, high = _quantiles(x, 0.5, 1.0 - params.clean_quantile)
+        out["med_" + name] = med
+        out["m_" + name] = np.fmax(med, high / params.ratio_factor)
+    exp_p = b.v * m_ppv[:, None]  # expected plays at the baseline ratio: what viewers support
+    e_ppv = _log_excess(b.p, exp_p, params)
+    e_c, e_wpp = _collapse(b.c, out["m_c"]), _collapse(b.wpp, out["m_wpp"])
+    f_ppv = _fires(e_ppv, _zscore(e_ppv, exp_p, rows, params), params)
+    f_c = _fires(e_c, _zscore(e_c, b.p, rows, params), params)
+    f_wpp = _fires(e_wpp, _zscore(e_wpp, b.p, rows, params), params)
+    f_eng = (f_c | f_wpp) & (b.spike | (f_c & f_wpp))
+    out.update(exp_p=exp_p, f_ppv=f_ppv, f_c=f_c, f_wpp=f_wpp, f_eng=f_eng, f_plays=f_ppv | f_eng)
+    return out
+
+
+_PLAYS_FIELDS = ("exp_p", "f_ppv", "f_c", "f_wpp", "f_eng", "f_plays")
+
+
+def _judge(b: _Block, real: _Bools, params: IntegrityParams) -> None:
+    """Runs every check on a block of series long enough to judge."""
+    b.roll = _rolling_median(b.p, params.window)
+    e_vol = _log_excess(b.p, b.roll, params)
+    # Organic spikes are common, so the volume spread keeps every day.
+    z_vol = _zscore(e_vol, b.roll, None, params)
+    b.spike = (e_vol > 0) & (z_vol >= params.z_threshold)
+    first = _plays_checks(b, None, params)
+    # The second pass takes the plays baselines on the days the first found no fake plays on; a
+    # series flagged on no day, or on every day (no cleaner baseline to take), keeps its own.
+    f = first["f_plays"]
+    again = np.nonzero(f.any(axis=1) & (real & ~f).any(axis=1))[0]
+    if again.size:
+        sub = _Block(*(getattr(b, k)[again] for k in ("p", "v", "l", "c", "wpp", "ppv", "lpp")))
+        sub.spike = b.spike[again]
+        second = _plays_checks(sub, ~f[again], params)
+        for name, value in second.items():
+            first[name][again] = value
+    for name in _PLAYS_FIELDS:
+        setattr(b, name, first[name])
+    for name in ("ppv", "c", "wpp"):
+        b.med[name], b.m[name] = first["med_" + name], first["m_" + name]
+    # Likes per play rises with fake likes and falls with fake plays: the median alone, on the
+    # days the plays checks left alone.
+    likes_rows = ~b.f_plays
+    med_lpp = _weighted_median(np.where(likes_rows, b.lpp, np.nan), b.p, params.min_count)
+    b.med["lpp"] = b.m["lpp"] = med_lpp
+    b.exp_l = b.p * med_lpp[:, None]
+    e_lpp = _log_excess(b.l, b.exp_l, params)
+    b.f_lpp = _fires(e_lpp, _zscore(e_lpp, b.exp_l, likes_rows, params), params)
+
+
+def _effective(b: _Block) -> tuple[_Floats, _Floats]:
+    """Effective plays and likes: flagged days capped at what their baselines support."""
+    p, m_c, m_wpp = b.p, b.m["c"][:, None], b.m["wpp"][:, None]
+    supports = [
+        np.where(b.f_ppv, b.exp_p, np.nan),
+        np.where(b.f_eng & (m_c > 0), p * b.c / m_c, np.nan),
+        np.where(b.f_eng & (m_wpp > 0), p * b.wpp / m_wpp, np.nan),
+    ]
+    plays = p.copy()
+    for support in supports:
+        plays = np.where(b.f_plays, np.fmin(plays, support), plays)
+    plays = np.where(np.isnan(p), np.nan, np.maximum(plays, 0.0))
+    flagged = b.f_plays | b.f_lpp
+    likes = np.where(flagged, np.fmin(b.l, plays * b.m["lpp"][:, None]), b.l)
+    likes = np.where(np.isnan(b.l), np.nan, np.maximum(likes, 0.0))
+    return plays, likes
+
+
+# --- reasons, for the flagged days only ---------------------------------------------------------
+
+
 def _col(name: str) -> pl.Expr:
     return pl.col(_P + name)
-
-
-def _per_series(expr: pl.Expr) -> pl.Expr:
-    return expr.over(_SID)
 
 
 def _fmt(expr: pl.Expr) -> pl.Expr:
@@ -81,181 +312,12 @@ def _fmt(expr: pl.Expr) -> pl.Expr:
     return expr.round_sig_figs(2).cast(pl.Utf8).str.strip_suffix(".0")
 
 
-def _median(x: pl.Expr, weight: pl.Expr | None, saturation: float) -> pl.Expr:
-    """The median of a ratio `x` in a group, weighted by its denominator when one is given."""
-    if weight is None:
-        return x.median()
-    known = x.is_not_null() & (weight > 0)
-    xs, ws = x.filter(known), weight.filter(known)
-    # A day weighs as its denominator only up to the one at which it expects `saturation` counts
-    # (at the pooled ratio): below, its ratio is mostly counting noise; above, all days count
-    # alike, so that no burst, fake or organic, outweighs the ordinary days.
-    ws = ws.clip(upper_bound=saturation * ws.sum() / (xs * ws).sum())
-    order = xs.arg_sort()
-    cumulative = ws.gather(order).cum_sum()
-    return xs.gather(order).filter(cumulative >= ws.sum() / 2).first()
-
-
-# How fake traffic moves a ratio: only up (a cap from its lowest days bounds the baseline), only
-# down (a floor from its highest days), or either way (the median alone).
-_Moves = Literal["up", "down", "both"]
-
-
-def _with_baselines(
-    frame: pl.LazyFrame,
-    params: IntegrityParams,
-    rows: pl.Expr,
-    ratios: dict[str, tuple[pl.Expr | None, _Moves]],
-) -> pl.LazyFrame:
-    """Adds `med_<name>` and `m_<name>`: each ratio's series median over `rows`, and baseline."""
-    # `ratios` maps a ratio to its weight and the way fraud moves it. Plays per viewer only
-    # rises, completion and watch minutes per play only fall; likes per play rises with fake likes
-    # and falls with fake plays, so its lowest days say nothing about its clean level.
-    frame = frame.with_columns(
-        _per_series(
-            _median(
-                _col(name).filter(rows), None if w is None else w.filter(rows), params.min_count
-            )
-        ).alias(_P + "med_" + name)
-        for name, (w, _) in ratios.items()
-    )
-    bounds = []
-    for name, (w, moves) in ratios.items():
-        x, median = _col(name).filter(rows), _col("med_" + name)
-        bounded = median
-        if moves == "up":
-            if w is not None:  # only days expecting `min_count` counts show the clean level
-                x = x.filter((w * median).filter(rows) >= params.min_count)
-            clean = _per_series(x.quantile(params.clean_quantile, "linear"))
-            # A zero quantile means counts too small to bound anything.
-            bounded = (
-                pl.when(clean > 0)
-                .then(pl.min_horizontal(median, params.ratio_factor * clean))
-                .otherwise(median)
-            )
-        elif moves == "down":
-            clean = _per_series(x.quantile(1.0 - params.clean_quantile, "linear"))
-            bounded = pl.max_horizontal(median, clean / params.ratio_factor)
-        bounds.append(bounded.alias(_P + "m_" + name))
-    return frame.with_columns(bounds)
-
-
-def _zscore(name: str, count: pl.Expr, params: IntegrityParams, rows: pl.Expr) -> pl.Expr:
-    """Column `z_<name>`: modified z-score of the log residual `e_<name>` on MAD and count noise."""
-    x = _col("e_" + name)
-    usual = rows & (x < math.log(params.ratio_factor))
-    centre = _per_series(x.filter(usual).median())
-    mad = _per_series((x - centre).abs().filter(usual).median())
-    spread = pl.max_horizontal(
-        1.4826 * mad,
-        pl.lit(params.min_spread),
-        1.0 / (count.clip(lower_bound=0.0) + 1.0).sqrt(),
-    )
-    return (x / spread).alias(_P + "z_" + name)
-
-
-def _fires(name: str, params: IntegrityParams) -> pl.Expr:
-    """Column `f_<name>`: the day is off by `ratio_factor` with a z-score past the threshold."""
-    hit = (
-        _col("long")
-        & (_col("e_" + name) >= math.log(params.ratio_factor))
-        & (_col("z_" + name) >= params.z_threshold)
-    )
-    return hit.fill_null(False).alias(_P + "f_" + name)
-
-
-def _log_excess(count: str, expected: str, params: IntegrityParams) -> pl.Expr:
-    """Log of a count over its expectation, both lifted by the pseudo-count."""
-    c = params.pseudo_count
-    return ((_col(count) + c) / (_col(expected) + c)).log()
-
-
-def _collapse(name: str) -> pl.Expr:
-    """Log of baseline / value for an engagement measure: positive when it collapses."""
-    x, m = _col(name), _col("m_" + name)
-    # The floor keeps a zero completion finite and NaN out (Polars orders NaN above everything).
-    return pl.when((m > 0) & (x >= 0)).then((m / pl.max_horizontal(x, m * 1e-6)).log())
-
-
-def _prepare(daily: pl.LazyFrame, params: IntegrityParams) -> pl.LazyFrame:
-    """Sort, number the series, compute the ratios and find the volume spikes."""
-    plays = pl.col("plays").cast(pl.Float64)
-    viewers = pl.col("viewers").cast(pl.Float64)
-    likes = pl.col("likes").cast(pl.Float64)
-    watch = pl.col("watch_minutes").cast(pl.Float64)
-    new_series = pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift(1)) for k in KEY)
-    frame = (
-        daily.sort([*KEY, "date"])
-        .with_columns(
-            new_series.fill_null(True).cast(pl.UInt32).cum_sum().alias(_SID),
-            plays.alias(_P + "p"),
-            viewers.alias(_P + "v"),
-            likes.alias(_P + "l"),
-            pl.col("completion_rate").cast(pl.Float64).alias(_P + "c"),
-            pl.when(plays > 0).then(watch / plays).alias(_P + "wpp"),
-            pl.when(viewers > 0).then(plays / viewers).alias(_P + "ppv"),
-            pl.when(plays > 0).then(likes / plays).alias(_P + "lpp"),
-        )
-        .with_columns(
-            (_per_series(pl.len()) >= params.min_days).alias(_P + "long"),
-            _per_series(_col("p").rolling_median(params.window, min_samples=1, center=True)).alias(
-                _P + "roll"
-            ),
-        )
-        .with_columns(_log_excess("p", "roll", params).alias(_P + "e_vol"))
-        # Organic spikes are common, so the volume spread keeps every day.
-        .with_columns(_zscore("vol", _col("roll"), params, pl.lit(True)))
-    )
-    spike = _col("long") & (_col("e_vol") > 0) & (_col("z_vol") >= params.z_threshold)
-    return frame.with_columns(spike.fill_null(False).alias(_P + "spike"))
-
-
-def _detect(frame: pl.LazyFrame, params: IntegrityParams, rows: pl.Expr) -> pl.LazyFrame:
-    """Fire every check, the plays checks on baselines taken over `rows`; adds `flagged`."""
-    frame = (
-        _with_baselines(
-            frame,
-            params,
-            rows,
-            {"ppv": (_col("v"), "up"), "c": (None, "down"), "wpp": (None, "down")},
-        )
-        .with_columns(
-            # Expected plays at the baseline ratio: what the day's viewers support.
-            (_col("v") * _col("m_ppv")).alias(_P + "exp_p"),
-            _collapse("c").alias(_P + "e_c"),
-            _collapse("wpp").alias(_P + "e_wpp"),
-        )
-        .with_columns(_log_excess("p", "exp_p", params).alias(_P + "e_ppv"))
-        .with_columns(
-            _zscore("ppv", _col("exp_p"), params, rows),
-            _zscore("c", _col("p"), params, rows),
-            _zscore("wpp", _col("p"), params, rows),
-        )
-        .with_columns(_fires("ppv", params), _fires("c", params), _fires("wpp", params))
-    )
-    either = _col("f_c") | _col("f_wpp")
-    both = _col("f_c") & _col("f_wpp")
-    frame = frame.with_columns((either & (_col("spike") | both)).alias(_P + "f_eng")).with_columns(
-        (_col("f_ppv") | _col("f_eng")).alias(_P + "f_plays")
-    )
-    likes_rows = ~_col("f_plays")
-    return (
-        _with_baselines(frame, params, likes_rows, {"lpp": (_col("p"), "both")})
-        .with_columns((_col("p") * _col("m_lpp")).alias(_P + "exp_l"))
-        .with_columns(_log_excess("l", "exp_l", params).alias(_P + "e_lpp"))
-        .with_columns(_zscore("lpp", _col("exp_l"), params, likes_rows))
-        .with_columns(_fires("lpp", params))
-        .with_columns((_col("f_plays") | _col("f_lpp")).alias("flagged"))
-    )
-
-
-def _reasons(frame: pl.LazyFrame, params: IntegrityParams) -> pl.LazyFrame:
-    """Adds `reason`: one short English phrase per check that fired, joined by "; "."""
+def _reason(params: IntegrityParams) -> pl.Expr:
+    """One short English phrase per check that fired, joined by "; "."""
     f_ppv, f_lpp = _col("f_ppv"), _col("f_lpp")
     f_c, f_wpp = _col("f_eng") & _col("f_c"), _col("f_eng") & _col("f_wpp")
     on_spike = _col("f_eng") & _col("spike")
 
-    # Numbers are masked to the days their check fired on: formatting every row is slow.
     def num(value: pl.Expr, fired: pl.Expr) -> pl.Expr:
         return _fmt(pl.when(fired).then(value))
 
@@ -286,43 +348,201 @@ def _reasons(frame: pl.LazyFrame, params: IntegrityParams) -> pl.LazyFrame:
             "watch minutes per play {} vs {}{}", num(_col("wpp"), f_wpp), vs("wpp", f_wpp), spike
         ),
     ]
-    return frame.with_columns(
-        pl.when(pl.col("flagged"))
-        .then(pl.concat_str(reasons, separator="; ", ignore_nulls=True))
-        .alias("reason")
-    )
+    return pl.concat_str(reasons, separator="; ", ignore_nulls=True)
 
 
-def _discount(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Adds the effective volumes: flagged days capped at what their baselines support."""
-    p, m_c, m_wpp = _col("p"), _col("m_c"), _col("m_wpp")
-    supports = [
-        pl.when(_col("f_ppv")).then(_col("exp_p")),
-        pl.when(_col("f_eng") & (m_c > 0)).then(p * _col("c") / m_c),
-        pl.when(_col("f_eng") & (m_wpp > 0)).then(p * _col("wpp") / m_wpp),
-    ]
-    effective_plays = (
-        pl.when(_col("f_plays") & p.is_not_null())
-        .then(pl.min_horizontal(p, *supports))
-        .otherwise(p)
+def _evidence(b: _Block, series: _Ints, days: _Ints) -> dict[str, npt.NDArray[Any]]:
+    """What the reasons quote, at the flagged cells (`series`, `days`) of a block."""
+    cells = (series, days)
+    out: dict[str, npt.NDArray[Any]] = {}
+    for name in ("p", "l", "c", "wpp", "ppv", "lpp", "roll", "exp_p", "exp_l", "spike"):
+        out[name] = getattr(b, name)[cells]
+    for name in ("f_ppv", "f_lpp", "f_c", "f_wpp", "f_eng"):
+        out[name] = getattr(b, name)[cells]
+    for name in ("ppv", "lpp", "c", "wpp"):
+        out["med_" + name] = b.med[name][series]
+        out["m_" + name] = b.m[name][series]
+    return out
+
+
+# --- the frame ----------------------------------------------------------------------------------
+
+
+def _same(name: str) -> pl.Expr:
+    return pl.col(name).eq_missing(pl.col(name).shift(1))
+
+
+def _columns(daily: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
+    """Some columns as a frame of their own (`select` would first rechunk the whole frame when
+    its columns are split unlike, as a filtered scan's are)."""
+    return pl.DataFrame([daily.get_column(name) for name in names])
+
+
+def _series_starts(daily: pl.DataFrame) -> _Ints:
+    """The rows whose work or platform differs from the row above (zero-copy comparisons)."""
+    n = daily.height
+    same = np.ones(max(n - 1, 0), np.bool_)
+    for name in KEY:
+        column = daily.get_column(name)
+        same &= column.slice(1).eq_missing(column.slice(0, n - 1)).to_numpy()
+    starts: _Ints = np.flatnonzero(np.concatenate([[True], ~same]))
+    return starts
+
+
+def _order(daily: pl.DataFrame) -> tuple[_Ints | None, _Ints]:
+    """The permutation that sorts the rows by work, platform and date (nulls first, ties in
+    input order; None when they are sorted already), and the sorted rows that start a series.
+
+    Only the first row of each run of one series is compared by work and platform; the rows are
+    then ordered by an integer key (that rank, then the day), which is cheap to sort when the
+    rows come in sorted runs (a file of the lake each, say).
+    """
+    day = daily.get_column("date")
+    starts = _series_starts(daily)
+    lengths = np.diff(np.append(starts, daily.height))
+    if 8 * starts.size <= daily.height and (day.dtype.is_integer() or day.dtype.is_temporal()):
+        heads = _columns(daily, KEY)[starts].with_row_index("run").sort(KEY, maintain_order=True)
+        pair = heads.select((~(_same(KEY[0]) & _same(KEY[1]))).fill_null(True)).to_series()
+        rank = np.empty(starts.size, np.int64)
+        rank[heads.get_column("run").to_numpy()] = np.cumsum(pair.to_numpy()) - 1
+        days = day.to_physical()
+        known = days.drop_nulls().to_numpy() if days.has_nulls() else days.to_numpy()
+        low = int(known.min()) if known.size else 0
+        span = (int(known.max()) - low if known.size else 0) + 2  # 0 is the unknown day
+        if int(rank.max()) < 2**62 // span:  # else the key would overflow
+            key = np.repeat(rank * span, lengths)
+            if days.has_nulls():
+                key += (days.cast(pl.Int64) - low + 1).fill_null(0).to_numpy()
+            else:
+                np.add(key, known, out=key, casting="unsafe")  # no full-size temporaries
+                key -= low - 1
+            if bool(np.all(key[1:] >= key[:-1])):
+                return None, starts
+            order: _Ints = np.argsort(key, kind="stable")  # timsort: merges sorted runs fast
+            key = key[order]
+            key //= span  # the series' rank
+            return order, np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    # Rows not in runs (shuffled), or days that are not integers: Polars sorts.
+    by = pl.arg_sort_by([*KEY, "date"], maintain_order=True)
+    order = _columns(daily, [*KEY, "date"]).select(by).to_series().to_numpy().astype(np.intp)
+    return order, _series_starts(_columns(daily, KEY)[order])
+
+
+def _column(daily: pl.DataFrame, name: str) -> npt.NDArray[Any]:
+    """A column in input order, NaN where unknown: a view of Polars' memory where it can be."""
+    column = daily.get_column(name)
+    if not (column.dtype.is_integer() or column.dtype.is_float()):
+        column = column.cast(pl.Float64)
+    return column.to_numpy()
+
+
+def _effective_start(values: npt.NDArray[Any], order: _Ints | None) -> _Floats:
+    """A count in sorted order as floats, clipped at zero, NaN where unknown."""
+    clipped: _Floats = np.maximum(values if order is None else values[order], 0.0, dtype=np.float64)
+    return clipped  # NaN stays NaN
+
+
+def _judge_all(
+    daily: pl.DataFrame, order: _Ints | None, starts: _Ints, params: IntegrityParams
+) -> tuple[_Bools, _Floats, _Floats, pl.Series]:
+    """Flags, effective plays and likes, and reasons of the rows in sorted order."""
+    n = daily.height
+    lengths = np.diff(np.append(starts, n))
+    names = ("plays", "viewers", "likes", "completion_rate", "watch_minutes")
+    p, v, l, c, watch = (_column(daily, k) for k in names)  # noqa: E741
+    plays, likes = _effective_start(p, order), _effective_start(l, order)
+    flagged = np.zeros(n, np.bool_)
+    evidence: list[dict[str, npt.NDArray[Any]]] = []
+    # Series long enough to judge, by length, cut into blocks of similar widths.
+    judged = np.flatnonzero(lengths >= max(params.min_days, 1))
+    judged = judged[np.argsort(lengths[judged], kind="stable")]
+    first = 0
+    while first < judged.size:
+        ahead = lengths[judged[first : first + _BLOCK_CELLS]]
+        fits = np.arange(1, ahead.size + 1) * ahead <= _BLOCK_CELLS  # True, then False
+        last = first + max(1, int(np.count_nonzero(fits)))
+        series = judged[first:last]
+        width = int(lengths[series[-1]])
+        first = last
+        days = np.arange(width)
+        real = days < lengths[series][:, None]
+        at = (starts[series][:, None] + days)[real]
+        source = at if order is None else order[at]
+
+        def block(x: npt.NDArray[Any], real: _Bools = real, source: _Ints = source) -> _Floats:
+            out = np.full(real.shape, np.nan)
+            out[real] = x[source]
+            return out
+
+        bp, bv, bl, bw = block(p), block(v), block(l), block(watch)
+        b = _Block(
+            p=bp,
+            v=bv,
+            l=bl,
+            c=block(c),
+            wpp=np.where(bp > 0, bw / bp, np.nan),
+            ppv=np.where(bv > 0, bp / bv, np.nan),
+            lpp=np.where(bp > 0, bl / bp, np.nan),
+        )
+        _judge(b, real, params)
+        effective_plays, effective_likes = _effective(b)
+        plays[at] = effective_plays[real]
+        likes[at] = effective_likes[real]
+        hit = b.f_plays | b.f_lpp
+        flagged[at] = hit[real]
+        hit_series, hit_days = np.nonzero(hit)
+        if hit_series.size:
+            found = _evidence(b, hit_series, hit_days)
+            found["row"] = starts[series][hit_series] + hit_days
+            evidence.append(found)
+    reason = pl.repeat(None, n, dtype=pl.Utf8, eager=True)
+    if evidence:
+        columns = {k: np.concatenate([e[k] for e in evidence]) for k in evidence[0]}
+        rows = columns.pop("row")
+        found_frame = pl.DataFrame(
+            {_P + k: pl.Series(values, nan_to_null=True) for k, values in columns.items()}
+        )
+        reason.scatter(rows, found_frame.select(_reason(params)).to_series())
+    return flagged, plays, likes, reason
+
+
+@np.errstate(all="ignore")  # NaN stands for unknown while working
+def _flag_frame(daily: pl.DataFrame, params: IntegrityParams) -> pl.DataFrame:
+    """The checks on a materialised frame: sorted rows with the four columns added."""
+    if daily.height == 0:
+        return daily.with_columns(
+            pl.lit(False).alias("flagged"),
+            pl.lit(None, pl.Utf8).alias("reason"),
+            pl.col("plays").cast(pl.Float64).alias("effective_plays"),
+            pl.col("likes").cast(pl.Float64).alias("effective_likes"),
+        )
+    order, starts = _order(daily)
+    flagged, plays, likes, reason = _judge_all(daily, order, starts, params)
+    # The working arrays are gone before the rows are moved into order.
+    if order is not None:
+        rows = pl.Series(order, dtype=pl.get_index_type())
+        daily = pl.DataFrame([column.gather(rows) for column in daily.get_columns()])
+    return daily.with_columns(
+        pl.Series("flagged", flagged),
+        reason.alias("reason"),
+        pl.Series("effective_plays", plays, nan_to_null=True),
+        pl.Series("effective_likes", likes, nan_to_null=True),
     )
-    frame = frame.with_columns(effective_plays.clip(lower_bound=0.0).alias("effective_plays"))
-    effective_likes = (
-        pl.when(pl.col("flagged") & _col("l").is_not_null())
-        .then(pl.min_horizontal(_col("l"), pl.col("effective_plays") * _col("m_lpp")))
-        .otherwise(_col("l"))
-    )
-    return frame.with_columns(effective_likes.clip(lower_bound=0.0).alias("effective_likes"))
 
 
 def flag_days(daily: pl.LazyFrame, params: IntegrityParams = IntegrityParams()) -> pl.LazyFrame:
-    """The daily rows with flag columns and discounted volumes added."""
-    first = _detect(_prepare(daily, params), params, pl.lit(True))
-    # A series whose plays are flagged on every day keeps all its days: there is no cleaner
-    # baseline to take.
-    clean = ~_col("f_plays") | _per_series(_col("f_plays").all())
-    second = _detect(first.with_columns(clean.alias(_P + "clean")), params, _col("clean"))
-    return _discount(_reasons(second, params)).select(pl.exclude(f"^{_P}.*$"))
+    """The daily rows with flag columns and discounted volumes added.
+
+    Still lazy: the input is collected, whole, when the result is (a series needs all its rows).
+    """
+    schema = daily.collect_schema()
+    schema.update(
+        flagged=pl.Boolean(),
+        reason=pl.Utf8(),
+        effective_plays=pl.Float64(),
+        effective_likes=pl.Float64(),
+    )
+    return pl.defer(lambda: _flag_frame(daily.collect(), params), schema=schema)
 
 
 def summarise(flagged: pl.LazyFrame) -> pl.LazyFrame:

@@ -26,7 +26,7 @@ from microdrama.ingest.writers import WRITERS, WriteContext, check_works
 # Labels of summary rows that exports append under the data; they are skipped, with a warning.
 TOTAL_LABELS = ("合计", "总计", "小计", "汇总", "总和", "Total", "TOTAL", "total", "Sum", "SUM")
 # Rows validated at a time: bounds memory whatever the file's size.
-CHUNK_ROWS = 100_000
+CHUNK_ROWS = 250_000
 # A report lists this many row errors at most; the count of invalid rows is always exact.
 MAX_LISTED_ERRORS = 100_000
 
