@@ -214,3 +214,18 @@ def test_a_period_never_computed_says_how_to_compute_it(
 ) -> None:
     with unit_of_work(loaded) as session, pytest.raises(NotFoundError, match="index compute"):
         ranking(session, period="2024-01", where=RankingFilter())
+
+
+def test_a_computation_split_into_partitions_gives_the_same_ranking(
+    loaded: sessionmaker[Session], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microdrama.index import service
+
+    rankings = []
+    for rows in (10_000_000, 4_000):  # one partition, then many
+        monkeypatch.setattr(service, "PARTITION_ROWS", rows)
+        compute(loaded, settings)
+        with unit_of_work(loaded) as session:
+            rankings.append(ranking(session, period="2025-11", where=RankingFilter()).rows)
+    assert [r.work_id for r in rankings[0]] == [r.work_id for r in rankings[1]]
+    assert [r.score for r in rankings[0]] == [r.score for r in rankings[1]]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
+import uuid
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -62,7 +65,12 @@ def compute_index(
     works = works_frame(session)
     ratings = ratings_frame(session)
     reviews = reviews_frame(session, until=window.end)
-    prepared = _prepare_in_partitions(daily, window, works, config)
+    scratch = settings.work_dir / f"index-{uuid.uuid4().hex}"
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        prepared = _prepare_in_partitions(daily, window, works, config, scratch=scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     output = engine.compute(
         prepared, period=window, works=works, ratings=ratings, reviews=reviews, config=config
     )
@@ -99,17 +107,33 @@ def _period(daily: pl.LazyFrame, name: str, as_of: date | None) -> Period:
 
 
 def _prepare_in_partitions(
-    daily: pl.LazyFrame, window: Period, works: pl.DataFrame, config: IndexConfig
+    daily: pl.LazyFrame,
+    window: Period,
+    works: pl.DataFrame,
+    config: IndexConfig,
+    *,
+    scratch: Path,
 ) -> engine.Prepared:
-    """Run the integrity step per partition of works, so memory stays bounded."""
+    """Run the integrity step per partition of works, so memory stays bounded.
+
+    Large windows are split once into buckets of works on disk (one read of the lake), then
+    each bucket is flagged and summarised on its own.
+    """
     start = window.previous().start - timedelta(days=engine.LEAD_IN_DAYS)
     rows = daily.filter(pl.col("date").is_between(start, window.end))
     count = rows.select(pl.len()).collect().item()
     parts = max(1, -(-count // PARTITION_ROWS))
-    pieces = []
-    for part in range(parts):
-        subset = rows if parts == 1 else rows.filter(pl.col("work_id").hash(seed=7) % parts == part)
-        pieces.append(engine.prepare(subset, period=window, config=config))
+    if parts == 1:
+        return engine.prepare(rows, period=window, config=config)
+    buckets = scratch / "buckets"
+    rows.with_columns((pl.col("work_id").hash(seed=7) % parts).alias("bucket")).sink_parquet(
+        pl.PartitionBy(str(buckets), key="bucket", include_key=False)
+    )
+    pieces = [
+        engine.prepare(pl.scan_parquet(folder), period=window, config=config)
+        for folder in sorted(buckets.iterdir())
+    ]
+    shutil.rmtree(buckets, ignore_errors=True)
     return engine.Prepared(
         summaries=pl.concat([p.summaries for p in pieces]).sort("work_id", "platform"),
         integrity=pl.concat([p.integrity for p in pieces]).sort("work_id"),
