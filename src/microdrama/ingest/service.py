@@ -59,7 +59,7 @@ def import_file(
         report.format, report.encoding = source.format, source.encoding
         mapping = _map_headers(source.headers, kind, report)
         if report.errors:
-            return _reject(session, report, settings=settings, user=user, simulated=simulated)
+            return _reject(session, report, user=user, simulated=simulated)
         units = {c: u for h, c in mapping.items() if (u := header_unit(h, c))}
         if units and source.typed:
             # Scaled columns need their unit appended to each cell: read the text instead.
@@ -87,13 +87,11 @@ def import_file(
             report.errors.extend(check_works(session, pl.read_parquet(staged)))
             report.invalid_rows = len({e.row for e in report.errors})
         if report.errors:
-            return _reject(session, report, settings=settings, user=user, simulated=simulated)
+            return _reject(session, report, user=user, simulated=simulated)
         if dry_run:
             return report
         phase("writing")
-        record = _record(
-            report, settings=settings, user=user, simulated=simulated, status="running"
-        )
+        record = _record(report, user=user, simulated=simulated, status="running")
         session.add(record)
         session.flush()
         context = WriteContext(
@@ -281,9 +279,7 @@ def _collect_row_errors(
         report.warnings.append(f"{omitted} further errors are not listed")
 
 
-def _record(
-    report: ImportReport, *, settings: Settings, user: str, simulated: bool, status: str
-) -> ImportRecord:
+def _record(report: ImportReport, *, user: str, simulated: bool, status: str) -> ImportRecord:
     return ImportRecord(
         kind=report.kind,
         file_name=Path(report.file).name,
@@ -299,14 +295,10 @@ def _record(
     )
 
 
-def _reject(
-    session: Session, report: ImportReport, *, settings: Settings, user: str, simulated: bool
-) -> ImportReport:
+def _reject(session: Session, report: ImportReport, *, user: str, simulated: bool) -> ImportReport:
     """Record a rejected attempt in the audit (unless dry) and return the report."""
     if not report.dry_run:
-        record = _record(
-            report, settings=settings, user=user, simulated=simulated, status="rejected"
-        )
+        record = _record(report, user=user, simulated=simulated, status="rejected")
         record.finished_at = utcnow()
         session.add(record)
         session.flush()
