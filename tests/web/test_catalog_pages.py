@@ -125,3 +125,20 @@ def test_company_and_city_profiles_list_their_works_and_share(client: TestClient
     city = client.get("/cities/南京")
     assert city.status_code == 200 and "重生之我在南京当首富" in city.text
     assert client.get("/cities/火星").status_code == 404
+
+
+def test_similar_works_share_a_genre_and_a_platform(
+    settings: Settings, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from microdrama.catalog.service import similar_works
+
+    text = (
+        "work_id,title,genres,platform\n"
+        "A,甲,甜宠|霸总,抖音\nB,乙,甜宠|霸总,抖音\nC,丙,甜宠,抖音\nD,丁,甜宠|霸总,快手\nE,戊,悬疑,抖音\n"
+    )
+    path = tmp_path / "w.csv"
+    path.write_text(text, encoding="utf-8")
+    with unit_of_work(sessions) as session:
+        assert import_file(session, settings=settings, kind="works", path=path).ok
+        similar = [w.work_id for w in similar_works(session, work_id="A")]
+    assert similar == ["B", "C"]

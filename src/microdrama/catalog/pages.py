@@ -119,6 +119,7 @@ def work_page(
         "catalog/work.html",
         index=index,
         history=history,
+        similar=service.similar_works(session, work_id=work_id),
         work=work,
         chart=chart,
         recent=recent,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Literal, TypeVar
 
 import polars as pl
-from sqlalchemy import Select, exists, extract, func, or_, select
+from sqlalchemy import Select, exists, extract, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from microdrama.catalog.models import (
@@ -373,3 +373,46 @@ def profile_totals(session: Session, *, where: WorkFilter) -> dict[str, int | No
     everything = session.execute(select(func.sum(WorkStats.plays))).scalar_one()
     share = None if not everything or plays is None else round(10_000 * plays / everything)
     return {"works": works, "plays": plays, "recharge_fen": recharge, "share_bp": share}
+
+
+def similar_works(session: Session, *, work_id: str, limit: int = 6) -> list[WorkSummary]:
+    """Works sharing the most genres and a platform with this one, closest in plays first."""
+    work = session.execute(select(Work).where(Work.external_id == work_id)).scalar_one_or_none()
+    if work is None:
+        raise NotFoundError(f"no work with id {work_id}")
+    genres = [g.genre for g in work.genres]
+    platforms = [p.platform_id for p in work.platforms]
+    if not genres:
+        return []
+    shared = func.count(WorkGenre.genre)
+    own_plays = session.get(WorkStats, work.id)
+    distance = func.abs(
+        func.coalesce(WorkStats.plays, 0) - (own_plays.plays or 0 if own_plays else 0)
+    )
+    candidates = (
+        select(Work.id)
+        .join(WorkGenre, WorkGenre.work_id == Work.id)
+        .outerjoin(WorkStats, WorkStats.work_id == Work.id)
+        .where(WorkGenre.genre.in_(genres), Work.id != work.id)
+        .where(
+            exists().where(WorkPlatform.work_id == Work.id, WorkPlatform.platform_id.in_(platforms))
+            if platforms
+            else true()
+        )
+        .group_by(Work.id, WorkStats.plays)
+        .order_by(shared.desc(), distance, Work.id)
+        .limit(limit)
+    )
+    ids = list(session.execute(candidates).scalars())
+    rows = session.execute(
+        select(Work, WorkStats)
+        .outerjoin(WorkStats, WorkStats.work_id == Work.id)
+        .where(Work.id.in_(ids))
+        .options(
+            selectinload(Work.genres),
+            selectinload(Work.platforms).selectinload(WorkPlatform.platform),
+            selectinload(Work.city),
+        )
+    ).all()
+    by_id = {w.id: _summary(w, s) for w, s in rows}
+    return [by_id[i] for i in ids if i in by_id]
