@@ -103,3 +103,20 @@ def test_scores_outside_one_to_ten_are_refused(session: Session, people: dict[st
             scores={**SCORES, "values": 11},
             comment=None,
         )
+
+
+def test_panel_reliability_is_alpha_per_dimension(
+    session: Session, people: dict[str, User]
+) -> None:
+    panel = service.create_panel(
+        session, name="p", period="2025-11", work_ids=["W1", "W2"], per_work=2, actor=people["ana"]
+    ).panel
+    assert set(service.reliability(panel).values()) == {None}  # nothing submitted yet
+    for item in panel.assignments:
+        bump = 1.0 if item.work.external_id == "W1" else -1.0
+        scores = {k: v + bump for k, v in SCORES.items()}
+        service.submit_review(
+            session, assignment_id=item.id, expert=item.expert, scores=scores, comment=None
+        )
+    alphas = service.reliability(panel)
+    assert alphas["values"] == 1.0  # experts agree exactly on every work

@@ -87,7 +87,13 @@ def panel_page(
     panel = service.get_panel(session, panel_id=panel_id)
     reviews = service.panel_reviews(session, panel=panel, viewer=user)
     return render(
-        request, t, "panels/panel.html", panel=panel, reviews=reviews, dimensions=DIMENSIONS
+        request,
+        t,
+        "panels/panel.html",
+        panel=panel,
+        reviews=reviews,
+        dimensions=DIMENSIONS,
+        alpha=service.reliability(panel),
     )
 
 

@@ -203,3 +203,29 @@ def close_panel(session: Session, *, panel_id: int, actor: User) -> Panel:
         target=f"panel {panel.id}",
     )
     return panel
+
+
+def reliability(panel: Panel) -> dict[str, float | None]:
+    """Krippendorff's alpha (interval) per dimension over the panel's submitted reviews."""
+    import krippendorff
+    import numpy as np
+
+    reviewed = [a for a in panel.assignments if a.review is not None]
+    experts = sorted({a.expert_user_id for a in reviewed})
+    works = sorted({a.work_id for a in reviewed})
+    out: dict[str, float | None] = {}
+    for dimension in DIMENSIONS:
+        matrix = np.full((len(experts), len(works)), np.nan)
+        for item in reviewed:
+            matrix[experts.index(item.expert_user_id), works.index(item.work_id)] = getattr(
+                item.review, dimension
+            )
+        pairable = (np.sum(~np.isnan(matrix), axis=0) >= 2).sum()
+        values = matrix[~np.isnan(matrix)]
+        if pairable == 0 or np.unique(values).size < 2:
+            out[dimension] = None
+            continue
+        out[dimension] = round(
+            float(krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")), 3
+        )
+    return out
