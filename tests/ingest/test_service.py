@@ -306,3 +306,26 @@ def test_a_total_row_under_the_data_is_skipped_with_a_warning(
     report = run(session, settings, "metrics", write(tmp_path / "m.csv", text))
     assert report.ok and report.inserted == 2
     assert report.warnings == ["row 4 is a total row and was skipped"]
+
+
+def test_a_messy_back_office_export_imports(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    run(session, settings, "works", write(tmp_path / "works.csv", WORKS_ZH))
+    path = tmp_path / "后台导出.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Sheet1")
+    sheet.merge_range(0, 0, 0, 5, "短剧投放数据（2025年10月）")
+    sheet.write_row(2, 0, [" 统计时间 ", "作品ID", "平台名称", "VV", "完播率(%)", "充值流水（万元）"])
+    sheet.write_row(3, 0, ["2025-10-01 00:00:00", "W1", "红果短剧", "1,204", "38.5", "0.12"])
+    sheet.write_row(4, 0, ["2025/10/2", "W1", "红果短剧", "1.1万", "-", ""])
+    sheet.write_row(5, 0, ["合计", "", "", "12,204", "", "0.12"])
+    sheet.write_row(5, 1, ["合计"])
+    book.close()
+    report = run(session, settings, "metrics", path)
+    assert report.ok, report.errors
+    rows = lake.scan(lake.metrics_uri(settings.resolved_lake_uri)).sort("date").collect()
+    assert rows["plays"].to_list() == [1204, 11000]
+    assert rows["completion_rate"].to_list() == [0.385, None]
+    assert rows["recharge_fen"].to_list() == [120_000, None]
+    assert report.warnings == ["row 6 is a total row and was skipped"]
