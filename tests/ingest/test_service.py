@@ -316,7 +316,9 @@ def test_a_messy_back_office_export_imports(
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Sheet1")
     sheet.merge_range(0, 0, 0, 5, "短剧投放数据（2025年10月）")
-    sheet.write_row(2, 0, [" 统计时间 ", "作品ID", "平台名称", "VV", "完播率(%)", "充值流水（万元）"])
+    sheet.write_row(
+        2, 0, [" 统计时间 ", "作品ID", "平台名称", "VV", "完播率(%)", "充值流水（万元）"]
+    )
     sheet.write_row(3, 0, ["2025-10-01 00:00:00", "W1", "红果短剧", "1,204", "38.5", "0.12"])
     sheet.write_row(4, 0, ["2025/10/2", "W1", "红果短剧", "1.1万", "-", ""])
     sheet.write_row(5, 0, ["合计", "", "", "12,204", "", "0.12"])
