@@ -73,3 +73,17 @@ def test_a_producer_cannot_overwrite_another_companys_work(
         service.submit_work(
             session, settings=settings, user=producer, fields={"work_id": "W2", "title": "改名"}
         )
+
+
+def test_a_producer_imports_a_file_of_works_as_their_own(
+    session: Session, settings: Settings, producer: User, tmp_path: Path
+) -> None:
+    path = tmp_path / "我们的剧.csv"
+    path.write_bytes("剧名,作品ID,出品方,集数\n长安十二时,XH-10,别人家公司,80\n".encode("gbk"))
+    report = service.submit_file(session, settings=settings, user=producer, path=path)
+    assert report.ok and report.inserted == 1 and report.file == "我们的剧.csv"
+    assert "XH-10" in [w.work_id for w in service.own_works(session, user=producer)]
+    theirs = tmp_path / "theirs.csv"
+    theirs.write_text("work_id,title\nW2,抢别人的剧\n", encoding="utf-8")
+    with pytest.raises(service.ProducerError, match="W2"):
+        service.submit_file(session, settings=settings, user=producer, path=theirs)

@@ -69,6 +69,7 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("POST", "/api/v1/reviews/{assignment_id}", "/api/v1/reviews/{assignment}", EXPERTS),
     ("GET", "/producer", "/producer", PRODUCERS),
     ("POST", "/producer", "/producer", PRODUCERS),
+    ("POST", "/producer/file", "/producer/file", PRODUCERS),
     ("GET", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
     ("POST", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
 ]
@@ -144,7 +145,7 @@ def test_each_role_reaches_exactly_its_routes(
             kwargs["json"] = {"values": 7, "artistry": 7, "production": 7, "innovation": 7}
         if url == "/rankings/compute":
             kwargs["data"] = {"period": "2025-W45"}
-        if method == "POST" and "imports" in url:
+        if method == "POST" and ("imports" in url or url == "/producer/file"):
             kwargs["files"] = files
             if url == "/imports":
                 kwargs["data"] = {"kind": "works"}

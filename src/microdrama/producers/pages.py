@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
+from microdrama.errors import MicrodramaError
+from microdrama.ingest.api import save_upload
 from microdrama.producers import service
 from microdrama.web.auth import CsrfChecked, SignedIn, require
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
@@ -64,6 +67,41 @@ def submit(
         error = None
     except service.ProducerError as exc:
         report, error = None, str(exc)
+    works = service.own_works(session, user=user) if error is None else []
+    status = 200 if report is not None and report.ok else 422
+    return render(
+        request,
+        t,
+        "producers/portal.html",
+        status_code=status,
+        works=works,
+        report=report,
+        error=error,
+    )
+
+
+@router.post(
+    "/producer/file",
+    response_class=HTMLResponse,
+    dependencies=[require("submits_works"), CsrfChecked],
+)
+def submit_file(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    t: TranslatorDep,
+    user: SignedIn,
+    file: Annotated[UploadFile, File()],
+) -> HTMLResponse:
+    """Import a works file as the producer's own works."""
+    path = save_upload(file, settings)
+    try:
+        report = service.submit_file(session, settings=settings, user=user, path=path)
+        error = None
+    except MicrodramaError as exc:
+        report, error = None, str(exc)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
     works = service.own_works(session, user=user) if error is None else []
     status = 200 if report is not None and report.ok else 422
     return render(

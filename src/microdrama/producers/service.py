@@ -161,3 +161,59 @@ def submit_work(
         return import_file(session, settings=settings, kind="works", path=path, user=user.username)
     finally:
         path.unlink(missing_ok=True)
+
+
+def submit_file(session: Session, *, settings: Settings, user: User, path: Path) -> ImportReport:
+    """Import a works file as the producer's own: every row's producer is their company.
+
+    Rows naming a work id that another company produced are refused before anything is read.
+    """
+    import polars as pl
+
+    from microdrama.ingest import readers
+    from microdrama.ingest.columns import canonical_name
+
+    company = company_of(session, user)
+    workdir = settings.work_dir / f"producer-{user.id}"
+    source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
+    renames: dict[str, str] = {}
+    for header in source.headers:
+        name = canonical_name(header)
+        if (
+            name
+            and name not in renames.values()
+            and name not in ("producer", "producer_credit_code")
+        ):
+            renames[header] = name
+    frame = source.frame.select(pl.col(h).cast(pl.Utf8).alias(c) for h, c in renames.items())
+    rows = frame.collect()
+    if "work_id" in rows.columns:
+        others = (
+            session.execute(
+                select(Work.external_id)
+                .join(WorkCompany, WorkCompany.work_id == Work.id)
+                .where(
+                    Work.external_id.in_(rows["work_id"].drop_nulls().to_list()),
+                    WorkCompany.role == "producer",
+                    WorkCompany.company_id != company.id,
+                )
+            )
+            .scalars()
+            .all()
+        )
+        if others:
+            raise ProducerError(
+                f"these work ids belong to other companies' works: {', '.join(sorted(others)[:10])}"
+            )
+    rows = rows.with_columns(
+        pl.lit(company.name).alias("producer"),
+        pl.lit(company.credit_code or "").alias("producer_credit_code"),
+    )
+    own = workdir / "works.csv"
+    rows.write_csv(own)
+    try:
+        report = import_file(session, settings=settings, kind="works", path=own, user=user.username)
+    finally:
+        own.unlink(missing_ok=True)
+    report.file = path.name
+    return report
