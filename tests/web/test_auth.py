@@ -163,6 +163,7 @@ def test_a_bad_token_is_401_and_never_a_server_error(
     client, _, _ = app_with_run
     response = client.get("/api/v1/works", headers={"authorization": "Bearer md_nonsense"})
     assert response.status_code == 401
+    assert response.json() == {"error": "unauthorized", "detail": "invalid or revoked API token"}
 
 
 def test_a_redirect_after_sign_in_stays_on_this_site(
@@ -180,3 +181,34 @@ def test_a_redirect_after_sign_in_stays_on_this_site(
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
+
+
+def test_an_admin_creates_and_disables_users_on_the_web(
+    app_with_run: tuple[TestClient, int, dict[str, str]],
+) -> None:
+    client, _, _ = app_with_run
+    sign_in(client, "admin")
+    page = client.get("/admin/users")
+    created = client.post(
+        "/admin/users",
+        data={
+            "username": "zhou",
+            "role": "expert",
+            "password": "long-enough",
+            "csrf_token": csrf_of(client, "/admin/users"),
+        },
+    )
+    assert page.status_code == 200 and created.status_code == 200 and "zhou" in created.text
+    user_id = re.search(r"/admin/users/(\d+)/active", created.text)
+    assert user_id
+    short = client.post(
+        "/admin/users",
+        data={
+            "username": "wu",
+            "role": "viewer",
+            "password": "short",
+            "csrf_token": csrf_of(client, "/admin/users"),
+        },
+    )
+    assert short.status_code == 422
+    assert "user.create" in client.get("/admin/users").text

@@ -24,6 +24,7 @@ ROLES = ("admin", "analyst", "expert", "producer", "viewer")
 EVERYONE = frozenset({None, *ROLES})
 STAFF = frozenset({"admin", "analyst"})
 EXPERTS = frozenset({"expert"})
+ADMINS = frozenset({"admin"})
 PRODUCERS = frozenset({"producer"})
 # Signing in and out need no role, only the form's CSRF token (tested in test_auth.py).
 CSRF_GUARDED: frozenset[str | None] = frozenset()
@@ -62,6 +63,9 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("GET", "/panels/{panel_id}", "/panels/{panel}", STAFF),
     ("POST", "/panels/{panel_id}/close", "/panels/{panel}/close", STAFF),
     ("GET", "/reviews", "/reviews", EXPERTS),
+    ("GET", "/admin/users", "/admin/users", ADMINS),
+    ("POST", "/admin/users", "/admin/users", ADMINS),
+    ("POST", "/admin/users/{user_id}/active", "/admin/users/{viewer}/active", ADMINS),
     ("GET", "/api/v1/panels", "/api/v1/panels", STAFF),
     ("POST", "/api/v1/panels", "/api/v1/panels", STAFF),
     ("GET", "/api/v1/panels/{panel_id}/assignments", "/api/v1/panels/{panel}/assignments", STAFF),
@@ -97,7 +101,9 @@ def world(
         panel = panels.create_panel(
             session, name="matrix", period="2025-11", work_ids=[work], per_work=1, actor=analyst
         ).panel
+        viewer = next(u for u in accounts.users(session) if u.role == "viewer")
         ids = {
+            "viewer": str(viewer.id),
             "work": work,
             "run": str(run.id),
             "panel": str(panel.id),
@@ -143,6 +149,12 @@ def test_each_role_reaches_exactly_its_routes(
             }
         if url.startswith("/api/v1/reviews/"):
             kwargs["json"] = {"values": 7, "artistry": 7, "production": 7, "innovation": 7}
+        if url == "/admin/users" and method == "POST":
+            kwargs["data"] = {
+                "username": f"new-{role}",
+                "role": "viewer",
+                "password": "long-enough",
+            }
         if url == "/rankings/compute":
             kwargs["data"] = {"period": "2025-W45"}
         if method == "POST" and ("imports" in url or url == "/producer/file"):

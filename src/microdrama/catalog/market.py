@@ -56,6 +56,27 @@ def _totals(frame: pl.LazyFrame) -> dict[str, int | None]:
     return {k: None if v is None else int(v) for k, v in row.items()}
 
 
+def trend_of(
+    session: Session, *, lake_root: str, external_ids: list[str], days: int = TREND_DAYS
+) -> list[tuple[date, int]]:
+    """Daily plays summed over some works for the last `days` days of data."""
+    daily = lake.scan(lake.metrics_uri(lake_root))
+    newest = daily.select(pl.col("date").max()).collect().item()
+    if newest is None or not external_ids:
+        return []
+    frame = (
+        daily.filter(
+            pl.col("work_id").is_in(pl.Series(external_ids).implode()),
+            pl.col("date") > newest - timedelta(days=days),
+        )
+        .group_by("date")
+        .agg(pl.col("plays").sum())
+        .sort("date")
+        .collect()
+    )
+    return [(d, int(v or 0)) for d, v in frame.iter_rows()]
+
+
 def market(session: Session, *, lake_root: str, month: str) -> Market:
     """Totals, growth, new works, shares and trend of the month."""
     uri = lake.metrics_uri(lake_root)

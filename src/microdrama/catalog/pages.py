@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from microdrama.catalog import service
 from microdrama.catalog.charts import daily_metrics_chart, share_pie, trend_line
-from microdrama.catalog.market import latest_month, market
+from microdrama.catalog.market import latest_month, market, trend_of
 from microdrama.catalog.schemas import DailyMetricRead
 from microdrama.catalog.service import genre_label
 from microdrama.catalog.vocab import INVESTMENT_TIERS, MODELS, term_by_key
@@ -192,12 +192,18 @@ def dashboard(
 
 @router.get("/companies/{name}", response_class=HTMLResponse)
 def company_page(
-    request: Request, session: SessionDep, t: TranslatorDep, name: str, page: int = 1
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    t: TranslatorDep,
+    name: str,
+    page: int = 1,
 ) -> HTMLResponse:
     """A company's works, totals and share of all plays."""
     return _profile(
         request,
         session,
+        settings,
         t,
         kind="company",
         name=name,
@@ -208,17 +214,30 @@ def company_page(
 
 @router.get("/cities/{name}", response_class=HTMLResponse)
 def city_page(
-    request: Request, session: SessionDep, t: TranslatorDep, name: str, page: int = 1
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    t: TranslatorDep,
+    name: str,
+    page: int = 1,
 ) -> HTMLResponse:
     """A production hub's works, totals and share of all plays."""
     return _profile(
-        request, session, t, kind="city", name=name, page=page, where=service.WorkFilter(city=name)
+        request,
+        session,
+        settings,
+        t,
+        kind="city",
+        name=name,
+        page=page,
+        where=service.WorkFilter(city=name),
     )
 
 
 def _profile(
     request: Request,
     session: SessionDep,
+    settings: SettingsDep,
     t: TranslatorDep,
     *,
     kind: str,
@@ -230,6 +249,9 @@ def _profile(
         session, where=where, page=max(1, min(page, 100_000)), page_size=50
     )
     totals = service.profile_totals(session, where=where)
+    ids = service.matching_ids(session, where=where)
+    trend = trend_of(session, lake_root=settings.resolved_lake_uri, external_ids=ids)
+    chart = trend_line(trend, label=t.gettext("Plays")) if trend else None
     status = 200 if totals["works"] else 404
     return render(
         request,
@@ -238,6 +260,7 @@ def _profile(
         status_code=status,
         kind=kind,
         title=name,
+        trend_chart=chart,
         results=results,
         totals=totals,
         simulated=results.simulated,

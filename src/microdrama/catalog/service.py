@@ -416,3 +416,8 @@ def similar_works(session: Session, *, work_id: str, limit: int = 6) -> list[Wor
     ).all()
     by_id = {w.id: _summary(w, s) for w, s in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def matching_ids(session: Session, *, where: WorkFilter) -> list[str]:
+    """External ids of every work matching the filter."""
+    return list(session.execute(_filtered(select(Work.external_id), where)).scalars())

@@ -10,8 +10,10 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from microdrama.accounts import admin_pages
 from microdrama.accounts import pages as account_pages
 from microdrama.catalog import api as catalog_api
 from microdrama.catalog import pages as catalog_pages
@@ -65,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(index_api.router)
     app.include_router(index_pages.router)
     app.include_router(account_pages.router)
+    app.include_router(admin_pages.router)
     app.include_router(ingest_api.router)
     app.include_router(ingest_pages.router)
     app.include_router(panel_api.router)
@@ -74,6 +77,21 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        names = {
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "not_allowed",
+            429: "too_many_requests",
+        }
+        return JSONResponse(
+            {"error": names.get(exc.status_code, "http_error"), "detail": exc.detail},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(NotFoundError)
     def not_found(request: Request, exc: NotFoundError) -> Response:
