@@ -74,7 +74,8 @@ def genre_label(key: str) -> Label:
     return Label(key=term.key, zh=term.zh, en=term.en)
 
 
-def _filtered(query: SelectT, where: WorkFilter) -> SelectT:
+def filtered(query: SelectT, where: WorkFilter) -> SelectT:
+    """The query narrowed to the works the filter asks for (the query must involve Work)."""
     if where.q:
         pattern = f"%{where.q.strip()}%"
         query = query.where(
@@ -124,9 +125,9 @@ def search_works(
     """One page of works matching the filter, most played first by default."""
     page = max(1, page)
     page_size = min(max(1, page_size), 500)
-    base = _filtered(select(Work.id), where)
+    base = filtered(select(Work.id), where)
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    query = _filtered(
+    query = filtered(
         select(Work, WorkStats).outerjoin(WorkStats, WorkStats.work_id == Work.id), where
     )
     orders: dict[str, tuple[Any, ...]] = {
@@ -363,7 +364,7 @@ def count_works(session: Session) -> int:
 
 def profile_totals(session: Session, *, where: WorkFilter) -> dict[str, int | None]:
     """Works, plays and recharge of the works matching a filter, and their share of all plays."""
-    matching = _filtered(select(Work.id), where).subquery()
+    matching = filtered(select(Work.id), where).subquery()
     plays, recharge, works = session.execute(
         select(func.sum(WorkStats.plays), func.sum(WorkStats.recharge_fen), func.count(Work.id))
         .select_from(Work)
@@ -420,4 +421,4 @@ def similar_works(session: Session, *, work_id: str, limit: int = 6) -> list[Wor
 
 def matching_ids(session: Session, *, where: WorkFilter) -> list[str]:
     """External ids of every work matching the filter."""
-    return list(session.execute(_filtered(select(Work.external_id), where)).scalars())
+    return list(session.execute(filtered(select(Work.external_id), where)).scalars())

@@ -37,6 +37,28 @@ class IndexRun(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# The per-work columns of a result, in the order exports and frames show them.
+RESULT_COLUMNS = (
+    "rank",
+    "rank_low",
+    "rank_high",
+    "score",
+    "score_low",
+    "score_high",
+    "tier",
+    "integrity",
+    "reach",
+    "engagement",
+    "commercial",
+    "reputation",
+    "momentum",
+    "expert",
+    "data_only",
+    "eligible",
+    "flagged_days",
+)
+
+
 class IndexResult(Base):
     """A work's score, interval, tier and dimensions in one run."""
 

@@ -6,22 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
-from sqlalchemy import exists, func, select, true
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session, defer, selectinload
 
 from microdrama.catalog.models import (
-    City,
-    Company,
-    Platform,
     Work,
-    WorkCompany,
-    WorkGenre,
     WorkPlatform,
 )
+from microdrama.catalog.service import WorkFilter, filtered
 from microdrama.errors import NotFoundError
 from microdrama.index import engine
 from microdrama.index.config import IndexConfig
-from microdrama.index.models import ExpertEstimate, IndexFlag, IndexResult, IndexRun
+from microdrama.index.models import RESULT_COLUMNS, ExpertEstimate, IndexFlag, IndexResult, IndexRun
 from microdrama.index.periods import PeriodError, parse_period
 from microdrama.index.schemas import ExpertRow, ExpertsRead, IndexRunRead, RankingPage, RankingRow
 from microdrama.index.service import latest_run
@@ -70,30 +66,16 @@ def ranking(
         .join(Work, Work.id == IndexResult.work_id)
         .where(IndexResult.run_id == run.id, IndexResult.rank.is_not(None))
     )
-    if where.genre:
-        query = query.where(
-            exists().where(WorkGenre.work_id == Work.id, WorkGenre.genre == where.genre)
-        )
-    if where.platform:
-        query = query.where(
-            exists().where(
-                WorkPlatform.work_id == Work.id,
-                WorkPlatform.platform_id == Platform.id,
-                Platform.name == where.platform,
-            )
-        )
-    if where.city:
-        query = query.where(Work.city.has(City.name == where.city))
-    if where.company:
-        query = query.where(
-            exists().where(
-                WorkCompany.work_id == Work.id,
-                WorkCompany.company_id == Company.id,
-                (Company.name == where.company) | (Company.credit_code == where.company),
-            )
-        )
-    if where.model:
-        query = query.where(Work.model == where.model)
+    query = filtered(
+        query,
+        WorkFilter(
+            genre=where.genre,
+            platform=where.platform,
+            city=where.city,
+            company=where.company,
+            model=where.model,
+        ),
+    )
     # The run's identity, not just its id: two databases can both have a run #1.
     key = (run.id, run.created_at, run.inputs_hash, run.parameter_hash, where, top, offset)
     cached = _PAGES.get(key)
@@ -275,25 +257,7 @@ def expert_estimates(session: Session, *, period: str, published_only: bool = Fa
 
 def results_frame(session: Session, *, run_id: int) -> pl.DataFrame:
     """A run's stored results as a frame (work_id, rank, score, tier, dimensions, flags)."""
-    columns = [
-        "rank",
-        "rank_low",
-        "rank_high",
-        "score",
-        "score_low",
-        "score_high",
-        "tier",
-        "integrity",
-        "reach",
-        "engagement",
-        "commercial",
-        "reputation",
-        "momentum",
-        "expert",
-        "data_only",
-        "eligible",
-        "flagged_days",
-    ]
+    columns = RESULT_COLUMNS
     rows = session.execute(
         select(Work.external_id, *(getattr(IndexResult, c) for c in columns))
         .join(Work, Work.id == IndexResult.work_id)

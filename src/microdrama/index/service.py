@@ -21,7 +21,7 @@ from microdrama.db.upsert import chunked
 from microdrama.errors import NotFoundError
 from microdrama.index import engine
 from microdrama.index.config import METHOD_VERSION, IndexConfig
-from microdrama.index.models import ExpertEstimate, IndexFlag, IndexResult, IndexRun
+from microdrama.index.models import RESULT_COLUMNS, ExpertEstimate, IndexFlag, IndexResult, IndexRun
 from microdrama.index.periods import Period, parse_period
 from microdrama.index.schemas import IndexRunRead
 from microdrama.lake import metrics as lake
@@ -240,25 +240,7 @@ def _replace_identical(session: Session, run: IndexRun) -> None:
 
 def _store(session: Session, run: IndexRun, output: engine.IndexOutput) -> None:
     ids: dict[str, int] = dict(session.execute(select(Work.external_id, Work.id)).all())
-    stored = [
-        "rank",
-        "rank_low",
-        "rank_high",
-        "score",
-        "score_low",
-        "score_high",
-        "tier",
-        "integrity",
-        "reach",
-        "engagement",
-        "commercial",
-        "reputation",
-        "momentum",
-        "expert",
-        "data_only",
-        "eligible",
-        "flagged_days",
-    ]
+    stored = RESULT_COLUMNS
     results = [
         {
             "run_id": run.id,
