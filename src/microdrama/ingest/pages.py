@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
@@ -20,18 +20,32 @@ from microdrama.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/imports", response_class=HTMLResponse, dependencies=[require("imports")])
-def imports_page(request: Request, session: SessionDep, t: TranslatorDep) -> HTMLResponse:
-    """The upload form and the newest imports."""
+def _page(
+    request: Request,
+    session: SessionDep,
+    t: TranslatorDep,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """The import page with the newest imports under whatever the step shows."""
+    context.setdefault("report", None)
+    context.setdefault("pending", None)
     return render(
         request,
         t,
         "ingest/imports.html",
+        status_code=status_code,
         kinds=IMPORT_KINDS,
-        report=None,
-        pending=None,
         recent=recent_imports(session, limit=30),
+        **context,
     )
+
+
+@router.get("/imports", response_class=HTMLResponse, dependencies=[require("imports")])
+def imports_page(request: Request, session: SessionDep, t: TranslatorDep) -> HTMLResponse:
+    """The upload form and the newest imports."""
+    return _page(request, session, t)
 
 
 @router.post(
@@ -49,30 +63,18 @@ def upload(
 ) -> HTMLResponse:
     """First a dry run of the uploaded file; then, on confirmation, the import itself."""
     if kind not in IMPORT_KINDS:
-        return render(
-            request,
-            t,
-            "ingest/imports.html",
-            status_code=422,
-            kinds=IMPORT_KINDS,
-            report=None,
-            pending=None,
-            recent=recent_imports(session, limit=30),
-            error=t.gettext("Choose what the file holds."),
+        return _page(
+            request, session, t, status_code=422, error=t.gettext("Choose what the file holds.")
         )
     uploads = (settings.data_dir / "uploads").resolve()
     if pending:
         path = (uploads / pending).resolve()
         if uploads not in path.parents or not path.is_file():
-            return render(
+            return _page(
                 request,
+                session,
                 t,
-                "ingest/imports.html",
                 status_code=404,
-                kinds=IMPORT_KINDS,
-                report=None,
-                pending=None,
-                recent=recent_imports(session, limit=30),
                 error=t.gettext("The uploaded file has expired; upload it again."),
             )
         report = import_file(
@@ -92,26 +94,10 @@ def upload(
                 target=path.name,
                 detail={"import_id": report.import_id},
             )
-        return render(
-            request,
-            t,
-            "ingest/imports.html",
-            kinds=IMPORT_KINDS,
-            report=report,
-            pending=None,
-            recent=recent_imports(session, limit=30),
-        )
+        return _page(request, session, t, report=report)
     if file is None or not file.filename:
-        return render(
-            request,
-            t,
-            "ingest/imports.html",
-            status_code=422,
-            kinds=IMPORT_KINDS,
-            report=None,
-            pending=None,
-            recent=recent_imports(session, limit=30),
-            error=t.gettext("Choose a file to upload."),
+        return _page(
+            request, session, t, status_code=422, error=t.gettext("Choose a file to upload.")
         )
     path = save_upload(file, settings)
     report = import_file(
@@ -126,13 +112,4 @@ def upload(
     if not report.ok:
         shutil.rmtree(path.parent, ignore_errors=True)
     report.file = Path(file.filename).name
-    return render(
-        request,
-        t,
-        "ingest/imports.html",
-        kinds=IMPORT_KINDS,
-        report=report,
-        pending=keep,
-        kind=kind,
-        recent=recent_imports(session, limit=30),
-    )
+    return _page(request, session, t, report=report, pending=keep, kind=kind)
