@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (Chromium for browser tests, CJK fonts) when missing.
+# Install the Debian packages the tests need (Chromium for browser tests, CJK fonts, pdftoppm) when missing.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
   echo "system-deps: missing ${need[*]} and not root; browser tests will be skipped" >&2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from microdrama.cli import db, demo, imports, index, serve, users
+from microdrama.cli import db, demo, imports, index, reports, serve, users
 
 app = typer.Typer(
     name="microdrama",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(index.app, name="index")
+app.add_typer(reports.app, name="report")
 app.add_typer(users.app, name="users")
 app.command("import")(imports.import_command)
 app.command("serve")(serve.serve)

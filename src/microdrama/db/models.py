@@ -6,6 +6,7 @@ from microdrama.db.base import Base
 from microdrama.index import models as index_models
 from microdrama.ingest import models as ingest_models
 from microdrama.panels import models as panel_models
+from microdrama.reports import models as report_models
 from microdrama.review import models as review_models
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "index_models",
     "ingest_models",
     "panel_models",
+    "report_models",
     "review_models",
 ]

@@ -1,0 +1,1 @@
+"""Industry insight reports: named queries, generated findings, charts, HTML and PDF."""

@@ -1,0 +1,223 @@
+"""Chart specs drawn two ways from the same data: ECharts for the page, SVG for print."""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pyecharts import options as opts
+from pyecharts.charts import Bar, Line, Scatter
+
+ChartKind = Literal["line", "bar", "hbar", "interval"]
+PALETTE = ("#c23531", "#2f4554", "#61a0a8", "#d48265", "#91c7ae", "#749f83", "#ca8622")
+# Fonts for print: CJK first so Chinese labels never fall back to boxes.
+FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaVu Sans"]
+
+
+@dataclass(frozen=True)
+class Series:
+    """One named series of values, one per category."""
+
+    name: str
+    values: list[float | None]
+    axis: int = 0  # 1 draws on a second y axis
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """What a chart shows, independent of how it is drawn; `data` names its CSV."""
+
+    key: str
+    title: str
+    kind: ChartKind
+    categories: list[str]
+    series: list[Series]
+    data: str
+    y_label: str = ""
+    y2_label: str = ""
+    low: list[float | None] = field(default_factory=list)  # interval charts
+    high: list[float | None] = field(default_factory=list)
+    lang: str = "zh"  # how print axes write large numbers (万/亿 or K/M/B)
+
+
+def _dump(chart: Any) -> dict[str, Any]:
+    options: dict[str, Any] = json.loads(chart.dump_options())
+    return options
+
+
+def to_echarts(spec: ChartSpec) -> dict[str, Any]:
+    """ECharts options for the interactive HTML report."""
+    size = opts.InitOpts(width="100%", height="360px")
+    tooltip = opts.TooltipOpts(trigger="axis")
+    if spec.kind == "interval":
+        names = list(reversed(spec.categories))
+        low = list(reversed(spec.low))
+        span = [
+            None if lo is None or hi is None else round(hi - lo, 3)
+            for lo, hi in zip(spec.low, spec.high, strict=True)
+        ][::-1]
+        bar = Bar(init_opts=opts.InitOpts(width="100%", height="520px"))
+        bar.add_xaxis(names)
+        bar.add_yaxis("low", low, stack="ci", itemstyle_opts=opts.ItemStyleOpts(opacity=0))
+        bar.add_yaxis("90%", span, stack="ci", itemstyle_opts=opts.ItemStyleOpts(color="#91c7ae"))
+        scatter = Scatter()
+        scatter.add_xaxis(names)
+        scatter.add_yaxis(
+            spec.series[0].name,
+            list(reversed(spec.series[0].values)),
+            itemstyle_opts=opts.ItemStyleOpts(color=PALETTE[0]),
+        )
+        bar.overlap(scatter)
+        bar.reversal_axis()
+        bar.set_series_opts(label_opts=opts.LabelOpts(is_show=False))
+        bar.set_global_opts(
+            tooltip_opts=tooltip,
+            legend_opts=opts.LegendOpts(is_show=False),
+            xaxis_opts=opts.AxisOpts(name=spec.y_label, min_="dataMin"),
+        )
+        return _dump(bar)
+    if spec.kind == "line":
+        chart: Any = Line(init_opts=size)
+    else:
+        chart = Bar(init_opts=size)
+    chart.add_xaxis(spec.categories)
+    if any(s.axis == 1 for s in spec.series):
+        chart.extend_axis(yaxis=opts.AxisOpts(name=spec.y2_label, position="right"))
+    for series in spec.series:
+        extra: dict[str, Any] = {"yaxis_index": series.axis}
+        if spec.kind == "line":
+            extra["is_symbol_show"] = False
+        chart.add_yaxis(
+            series.name, series.values, label_opts=opts.LabelOpts(is_show=False), **extra
+        )
+    if spec.kind == "hbar":
+        chart.reversal_axis()
+    chart.set_global_opts(
+        tooltip_opts=tooltip,
+        legend_opts=opts.LegendOpts(type_="scroll"),
+        yaxis_opts=opts.AxisOpts(name=spec.y_label if spec.kind != "hbar" else ""),
+        xaxis_opts=opts.AxisOpts(
+            name=spec.y_label if spec.kind == "hbar" else "",
+            axislabel_opts=opts.LabelOpts(rotate=30 if len(spec.categories) > 8 else 0),
+        ),
+    )
+    return _dump(chart)
+
+
+def to_svg(spec: ChartSpec) -> str:
+    """A static SVG for print; text stays text so the PDF embeds real (CJK) fonts."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    rc: dict[str, Any] = {
+        "svg.fonttype": "none",
+        "svg.hashsalt": spec.key,  # stable element ids: the same data gives the same bytes
+        "font.family": "sans-serif",
+        "font.sans-serif": FONTS,
+        "font.size": 8,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+    with matplotlib.rc_context(rc):  # type: ignore[arg-type]
+        height = 4.6 if spec.kind in ("interval", "hbar") else 3.0
+        figure = Figure(figsize=(6.8, height), layout="constrained")
+        axes = figure.subplots()
+        _draw(axes, spec)
+        buffer = io.StringIO()
+        with warnings.catch_warnings():
+            # Without CJK fonts matplotlib measures with fallbacks; the PDF renderer draws
+            # the text itself with the fonts it finds, so a missing glyph here is harmless.
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _draw(axes: Any, spec: ChartSpec) -> None:
+    positions = list(range(len(spec.categories)))
+    if spec.kind == "interval":
+        values = [v if v is not None else float("nan") for v in spec.series[0].values]
+        low = [v - lo if lo is not None else 0 for v, lo in zip(values, spec.low, strict=True)]
+        high = [hi - v if hi is not None else 0 for v, hi in zip(values, spec.high, strict=True)]
+        axes.errorbar(
+            values,
+            positions,
+            xerr=[low, high],
+            fmt="o",
+            color=PALETTE[0],
+            ecolor=PALETTE[4],
+            elinewidth=4,
+            capsize=0,
+            markersize=4,
+        )
+        axes.set_yticks(positions, spec.categories)
+        axes.invert_yaxis()
+        axes.set_xlabel(spec.y_label)
+        return
+    if spec.kind == "line":
+        for index, series in enumerate(spec.series):
+            target = axes if series.axis == 0 else _twin(axes, spec)
+            target.plot(
+                positions,
+                [v if v is not None else float("nan") for v in series.values],
+                color=PALETTE[index % len(PALETTE)],
+                label=series.name,
+                linewidth=1.4,
+            )
+        step = max(1, len(positions) // 6)
+        axes.set_xticks(positions[::step], spec.categories[::step], rotation=30, ha="right")
+    else:
+        width = 0.8 / max(1, len(spec.series))
+        for index, series in enumerate(spec.series):
+            offset = [p + (index - (len(spec.series) - 1) / 2) * width for p in positions]
+            values = [v if v is not None else 0.0 for v in series.values]
+            color = PALETTE[index % len(PALETTE)]
+            if spec.kind == "hbar":
+                axes.barh(offset, values, height=width, color=color, label=series.name)
+            else:
+                target = axes if series.axis == 0 else _twin(axes, spec)
+                target.bar(offset, values, width=width, color=color, label=series.name)
+        if spec.kind == "hbar":
+            axes.set_yticks(positions, spec.categories)
+            axes.invert_yaxis()
+        else:
+            axes.set_xticks(
+                positions,
+                spec.categories,
+                rotation=30 if len(positions) > 6 else 0,
+                ha="right" if len(positions) > 6 else "center",
+            )
+    if spec.kind == "hbar":
+        axes.set_xlabel(spec.y_label)
+    else:
+        axes.set_ylabel(spec.y_label)
+    _short_numbers(axes, spec)
+    if len(spec.series) > 1:
+        figure = axes.get_figure()
+        figure.legend(loc="outside upper center", ncols=min(4, len(spec.series)), frameon=False)
+
+
+def _short_numbers(axes: Any, spec: ChartSpec) -> None:
+    """Large values on value axes as 万/亿 or K/M/B instead of a 1e9 offset."""
+    from matplotlib.ticker import FuncFormatter
+
+    from microdrama.reports.fmt import count
+
+    def short(value: float, _position: int) -> str:
+        return count(value, spec.lang) if abs(value) >= 10_000 else f"{value:g}"
+
+    targets = [axes, getattr(axes, "_microdrama_twin", None)]
+    for target in filter(None, targets):
+        value_axis = target.xaxis if spec.kind == "hbar" else target.yaxis
+        value_axis.set_major_formatter(FuncFormatter(short))
+
+
+def _twin(axes: Any, spec: ChartSpec) -> Any:
+    twin = getattr(axes, "_microdrama_twin", None)
+    if twin is None:
+        twin = axes.twinx()
+        twin.set_ylabel(spec.y2_label)
+        axes._microdrama_twin = twin
+    return twin

@@ -1,0 +1,265 @@
+"""Load what a report reads, pinned: works, the two windows of daily metrics, index runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from microdrama.catalog.models import City, Company, Work, WorkCompany, WorkGenre
+from microdrama.index.models import ExpertEstimate, IndexFlag, IndexResult, IndexRun
+from microdrama.index.periods import Period
+from microdrama.lake import metrics as lake
+from microdrama.review.models import ExpertReview
+
+DAILY_COLUMNS = (
+    "work_id",
+    "platform",
+    "date",
+    "plays",
+    "viewers",
+    "watch_minutes",
+    "completion_rate",
+    "likes",
+    "comments",
+    "shares",
+    "recharge_fen",
+    "ad_revenue_fen",
+)
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a report's named queries read, already filtered to the scope."""
+
+    period: Period
+    previous: Period
+    works: pl.DataFrame  # id, work_id, title, title_en, release_date, model, episodes, city…
+    daily: pl.DataFrame  # DAILY_COLUMNS + window ("current" | "previous")
+    results: pl.DataFrame  # the period's run: work_id, rank…, detail_disagreement
+    previous_results: pl.DataFrame  # work_id, rank of the previous period's run
+    flags: pl.DataFrame  # work_id, platform, date, plays, effective_plays
+    reliability: list[dict[str, Any]]
+    experts: pl.DataFrame  # expert_id, reviews, leniency
+    reviews: pl.DataFrame  # work_id, expert_id in the window
+    run: IndexRun | None
+    previous_run: IndexRun | None
+    lake_version: int
+    scoped: bool
+
+
+def works_frame(session: Session, ids: set[int] | None) -> pl.DataFrame:
+    """Works with primary genre, city and producing company."""
+    genre = (
+        select(WorkGenre.genre)
+        .where(WorkGenre.work_id == Work.id)
+        .order_by(WorkGenre.position)
+        .limit(1)
+        .correlate(Work)
+        .scalar_subquery()
+    )
+    company = (
+        select(func.min(WorkCompany.company_id))
+        .where(WorkCompany.work_id == Work.id, WorkCompany.role == "producer")
+        .correlate(Work)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Work.id,
+            Work.external_id,
+            Work.title,
+            Work.title_en,
+            Work.release_date,
+            Work.model,
+            Work.episodes,
+            City.name,
+            City.name_en,
+            genre,
+            company,
+        )
+        .outerjoin(City, City.id == Work.city_id)
+        .order_by(Work.id)
+    )
+    schema = {
+        "id": pl.Int64,
+        "work_id": pl.Utf8,
+        "title": pl.Utf8,
+        "title_en": pl.Utf8,
+        "release_date": pl.Date,
+        "model": pl.Utf8,
+        "episodes": pl.Int64,
+        "city": pl.Utf8,
+        "city_en": pl.Utf8,
+        "genre": pl.Utf8,
+        "company_id": pl.Int64,
+    }
+    frame = pl.DataFrame(session.execute(query).all(), schema=schema, orient="row")
+    if ids is not None:
+        frame = frame.filter(pl.col("id").is_in(sorted(ids)))
+    companies = pl.DataFrame(
+        session.execute(select(Company.id, Company.name)).all(),
+        schema={"company_id": pl.Int64, "company": pl.Utf8},
+        orient="row",
+    )
+    return frame.join(companies, on="company_id", how="left")
+
+
+def daily_frame(
+    lake_root: str, *, version: int, period: Period, previous: Period, works: pl.DataFrame
+) -> pl.DataFrame:
+    """Daily rows of the scope's works in the period and the one before it."""
+    scan = lake.scan(lake.metrics_uri(lake_root), version=version).select(DAILY_COLUMNS)
+    return (
+        scan.filter(
+            pl.col("date").is_between(previous.start, period.end),
+            pl.col("work_id").is_in(works["work_id"].implode()),
+        )
+        .with_columns(
+            pl.when(pl.col("date") >= period.start)
+            .then(pl.lit("current"))
+            .otherwise(pl.lit("previous"))
+            .alias("window")
+        )
+        .collect()
+    )
+
+
+def newest_run(session: Session, period: str) -> IndexRun | None:
+    """The newest run of a period (published first), or None."""
+    return session.scalars(
+        select(IndexRun)
+        .where(IndexRun.period == period)
+        .order_by(IndexRun.published.desc(), IndexRun.id.desc())
+        .limit(1)
+    ).first()
+
+
+def results_of(session: Session, run: IndexRun | None, works: pl.DataFrame) -> pl.DataFrame:
+    """A run's ranked results for the scope's works, with the expert disagreement flag."""
+    columns = (
+        "rank",
+        "rank_low",
+        "rank_high",
+        "score",
+        "score_low",
+        "score_high",
+        "tier",
+        "integrity",
+        "data_only",
+        "flagged_days",
+    )
+    schema: dict[str, Any] = {
+        "id": pl.Int64,
+        "rank": pl.Int64,
+        "rank_low": pl.Int64,
+        "rank_high": pl.Int64,
+        "score": pl.Float64,
+        "score_low": pl.Float64,
+        "score_high": pl.Float64,
+        "tier": pl.Utf8,
+        "integrity": pl.Float64,
+        "data_only": pl.Boolean,
+        "flagged_days": pl.Int64,
+        "disagreement": pl.Boolean,
+    }
+    if run is None:
+        return pl.DataFrame(schema=schema)
+    rows = session.execute(
+        select(IndexResult.work_id, *(getattr(IndexResult, c) for c in columns), IndexResult.detail)
+        .where(IndexResult.run_id == run.id, IndexResult.rank.is_not(None))
+        .order_by(IndexResult.rank, IndexResult.work_id)
+    ).all()
+    records = [
+        (*row[:-1], bool((row[-1] or {}).get("experts", {}).get("disagreement"))) for row in rows
+    ]
+    frame = pl.DataFrame(records, schema=schema, orient="row")
+    return frame.filter(pl.col("id").is_in(works["id"].implode()))
+
+
+def flags_of(session: Session, run: IndexRun | None, works: pl.DataFrame) -> pl.DataFrame:
+    """The run's flagged days for the scope's works."""
+    schema = {
+        "id": pl.Int64,
+        "platform": pl.Utf8,
+        "date": pl.Date,
+        "plays": pl.Int64,
+        "effective_plays": pl.Float64,
+    }
+    if run is None:
+        return pl.DataFrame(schema=schema)
+    rows = session.execute(
+        select(
+            IndexFlag.work_id,
+            IndexFlag.platform,
+            IndexFlag.date,
+            IndexFlag.plays,
+            IndexFlag.effective_plays,
+        )
+        .where(IndexFlag.run_id == run.id)
+        .order_by(IndexFlag.id)
+    ).all()
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    return frame.filter(pl.col("id").is_in(works["id"].implode()))
+
+
+def experts_of(session: Session, run: IndexRun | None) -> pl.DataFrame:
+    """Per-expert estimates of the run."""
+    schema = {"expert_id": pl.Int64, "reviews": pl.Int64, "leniency": pl.Float64}
+    if run is None:
+        return pl.DataFrame(schema=schema)
+    rows = session.execute(
+        select(ExpertEstimate.expert_id, ExpertEstimate.reviews, ExpertEstimate.leniency)
+        .where(ExpertEstimate.run_id == run.id)
+        .order_by(ExpertEstimate.expert_id)
+    ).all()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def reviews_of(session: Session, period: Period, works: pl.DataFrame) -> pl.DataFrame:
+    """Expert reviews made up to the period's end for the scope's works."""
+    rows = session.execute(
+        select(ExpertReview.work_id, ExpertReview.expert_id)
+        .where(ExpertReview.reviewed_on <= period.end)
+        .order_by(ExpertReview.id)
+    ).all()
+    frame = pl.DataFrame(rows, schema={"id": pl.Int64, "expert_id": pl.Int64}, orient="row")
+    return frame.filter(pl.col("id").is_in(works["id"].implode()))
+
+
+def load(
+    session: Session,
+    *,
+    lake_root: str,
+    period: Period,
+    previous: Period,
+    ids: set[int] | None,
+    run: IndexRun | None,
+    previous_run: IndexRun | None,
+) -> ReportData:
+    """Read everything the report needs at the lake's current version."""
+    version = lake.current_version(lake.metrics_uri(lake_root)) or 0
+    if run is not None and run.lake_version is not None:
+        version = run.lake_version  # the numbers agree with the index they sit beside
+    works = works_frame(session, ids)
+    return ReportData(
+        period=period,
+        previous=previous,
+        works=works,
+        daily=daily_frame(
+            lake_root, version=version, period=period, previous=previous, works=works
+        ),
+        results=results_of(session, run, works),
+        previous_results=results_of(session, previous_run, works).select("id", "rank"),
+        flags=flags_of(session, run, works),
+        reliability=list(run.reliability) if run is not None else [],
+        experts=experts_of(session, run),
+        reviews=reviews_of(session, period, works),
+        run=run,
+        previous_run=previous_run,
+        lake_version=version,
+        scoped=ids is not None,
+    )
