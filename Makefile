@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: venv
+	@bash scripts/system-deps.sh runtime
 	$(BIN)/microdrama db upgrade
 	$(BIN)/microdrama demo load --if-empty
 	$(BIN)/microdrama index compute --period 2025-11 --if-missing --publish

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need (Chromium for browser tests, CJK fonts, pdftoppm) when missing.
 set -euo pipefail
+# `system-deps.sh runtime` installs only what serving needs (CJK fonts for PDF reports).
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+if [ "${1:-test}" != "runtime" ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+fi
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
   echo "system-deps: missing ${need[*]} and not root; browser tests will be skipped" >&2

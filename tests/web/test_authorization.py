@@ -26,6 +26,7 @@ STAFF = frozenset({"admin", "analyst"})
 EXPERTS = frozenset({"expert"})
 ADMINS = frozenset({"admin"})
 PRODUCERS = frozenset({"producer"})
+SIGNED_IN = frozenset(ROLES)
 # Signing in and out need no role, only the form's CSRF token (tested in test_auth.py).
 CSRF_GUARDED: frozenset[str | None] = frozenset()
 WORKS_CSV = "work_id,title\nWX1,新剧\n"
@@ -76,6 +77,12 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("POST", "/producer/file", "/producer/file", PRODUCERS),
     ("GET", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
     ("POST", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
+    ("GET", "/reports", "/reports", SIGNED_IN),
+    ("POST", "/reports", "/reports", STAFF),
+    ("GET", "/reports/{build_id}/{name}", "/reports/999/report.pdf", SIGNED_IN),
+    ("GET", "/api/v1/reports", "/api/v1/reports", SIGNED_IN),
+    ("POST", "/api/v1/reports", "/api/v1/reports", STAFF),
+    ("GET", "/api/v1/reports/{build_id}", "/api/v1/reports/999", SIGNED_IN),
 ]
 
 
@@ -155,6 +162,10 @@ def test_each_role_reaches_exactly_its_routes(
                 "role": "viewer",
                 "password": "long-enough",
             }
+        if url == "/reports" and method == "POST":
+            kwargs["data"] = {"period": "2025-13"}  # refused before any build starts
+        if url == "/api/v1/reports" and method == "POST":
+            kwargs["json"] = {"period": "2025-13"}
         if url == "/rankings/compute":
             kwargs["data"] = {"period": "2025-W45"}
         if method == "POST" and ("imports" in url or url == "/producer/file"):

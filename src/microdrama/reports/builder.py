@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -81,16 +82,16 @@ def _period(session: Session, settings: Settings, name: str) -> Period:
 
 def _run_for(
     session: Session, settings: Settings, period: str, *, compute_missing: bool
-) -> tuple[IndexRun | None, bool]:
+) -> IndexRun | None:
     """The period's newest run; computed (as an unpublished draft) when missing and allowed."""
     run = report_data.newest_run(session, period)
     if run is not None or not compute_missing:
-        return run, False
+        return run
     try:
         compute_index(session, settings=settings, period=period)
     except MicrodramaError:
-        return None, False  # no data for that period: the report says so
-    return report_data.newest_run(session, period), True
+        return None  # no data for that period: the report says so
+    return report_data.newest_run(session, period)
 
 
 def _sources(session: Session) -> list[dict[str, Any]]:
@@ -109,7 +110,6 @@ def _appendix(
     *,
     simulated: bool,
     sources: list[dict[str, Any]],
-    computed: list[str],
 ) -> sections.Section:
     _ = t._
     section = sections.Section("appendix", _("Methodology and data provenance"))
@@ -133,10 +133,10 @@ def _appendix(
                 inputs=run.inputs_hash[:12],
             )
         )
-    for period in computed:
+    for draft in (r for r in (run, loaded.previous_run) if r is not None and not r.published):
         section.paragraphs.append(
-            _("The index of {period} was computed for this report as an unpublished draft.").format(
-                period=period
+            _("The Star Index of {period} used here (run {run}) is an unpublished draft.").format(
+                period=draft.period, run=draft.id
             )
         )
     coverage = frames["coverage"].row(0, named=True)
@@ -209,11 +209,11 @@ def build_report(
     window = _period(session, settings, period)
     previous_name = window.previous_name()
     previous = parse_period(previous_name) if previous_name else window.previous()
-    run, computed_now = _run_for(session, settings, window.name, compute_missing=compute_missing)
-    previous_run, computed_before = (
+    run = _run_for(session, settings, window.name, compute_missing=compute_missing)
+    previous_run = (
         _run_for(session, settings, previous_name, compute_missing=compute_missing)
         if previous_name
-        else (None, False)
+        else None
     )
     loaded = report_data.load(
         session,
@@ -233,9 +233,6 @@ def build_report(
     top = findings(frames, lang=lang, gettext=gettext)
     t = sections.Texts(lang, gettext, found)
     simulated = is_simulated(session)
-    computed = [
-        p for p, c in ((window.name, computed_now), (previous_name, computed_before)) if p and c
-    ]
     parts = [
         sections.summary(frames, t, top),
         sections.market(frames, t),
@@ -245,9 +242,7 @@ def build_report(
         sections.hubs(frames, t),
         sections.integrity(frames, t),
         sections.experts(frames, t),
-        _appendix(
-            t, frames, loaded, simulated=simulated, sources=_sources(session), computed=computed
-        ),
+        _appendix(t, frames, loaded, simulated=simulated, sources=_sources(session)),
     ]
     out.mkdir(parents=True, exist_ok=True)
     data_dir = out / "data"
@@ -311,4 +306,6 @@ def build_report(
 def _write_pdf(html: str, path: Path) -> None:
     from weasyprint import HTML
 
+    # WeasyPrint logs every SVG property it skips (matplotlib writes a few); those are noise.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     HTML(string=html, base_url=str(TEMPLATES)).write_pdf(path)

@@ -132,7 +132,11 @@ def to_svg(spec: ChartSpec) -> str:
             # the text itself with the fonts it finds, so a missing glyph here is harmless.
             warnings.filterwarnings("ignore", message="Glyph .* missing from font")
             figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+    # Several charts share one page: element ids must not collide between them.
+    svg = buffer.getvalue()
+    for old, new in (('id="', 'id="{0}-'), ("url(#", "url(#{0}-"), ('href="#', 'href="#{0}-')):
+        svg = svg.replace(old, new.format(spec.key))
+    return svg
 
 
 def _draw(axes: Any, spec: ChartSpec) -> None:

@@ -28,6 +28,8 @@ from microdrama.ingest import pages as ingest_pages
 from microdrama.panels import api as panel_api
 from microdrama.panels import pages as panel_pages
 from microdrama.producers import pages as producer_pages
+from microdrama.reports import api as report_api
+from microdrama.reports import pages as report_pages
 from microdrama.web.auth import LoginThrottle, current_user, secret_key
 
 
@@ -73,6 +75,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(panel_api.router)
     app.include_router(panel_pages.router)
     app.include_router(producer_pages.router)
+    app.include_router(report_api.router)
+    app.include_router(report_pages.router)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
