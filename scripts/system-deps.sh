@@ -3,7 +3,7 @@
 set -euo pipefail
 # `system-deps.sh runtime` installs only what serving needs (CJK fonts for PDF reports).
 need=()
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)  # no -q: SIGPIPE + pipefail
 if [ "${1:-test}" != "runtime" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)

@@ -3,6 +3,8 @@
 MicrodramaError                 base: a message a user can act on
 ├── NotFoundError               a work, platform, run ... that does not exist
 ├── ReadError                   a file that cannot be read (format, encoding, header)
+│   ├── RuleFileError           a compliance rule file: bad YAML, unknown field, duplicate id
+│   └── ScriptFormatError       a script file that is corrupt or of a kind we cannot read
 ├── ImportRejected              a file with invalid rows; carries the full report
 └── ConfigurationError          settings that cannot work (bad URL, unwritable folder)
 """
@@ -25,6 +27,19 @@ class NotFoundError(MicrodramaError):
 
 class ReadError(MicrodramaError):
     """A file cannot be read: unknown format, undecodable bytes, no header."""
+
+
+class RuleFileError(ReadError):
+    """A compliance rule file cannot be used; the message names the file and the field."""
+
+    def __init__(self, file: str, problems: list[str]) -> None:
+        super().__init__(f"{file}: " + "; ".join(problems))
+        self.file = file
+        self.problems = problems
+
+
+class ScriptFormatError(ReadError):
+    """A script file (.docx, .fdx ...) is corrupt or not a script format; names the file."""
 
 
 class ImportRejected(MicrodramaError):

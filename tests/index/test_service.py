@@ -64,7 +64,7 @@ def test_a_run_is_pinned_to_its_method_parameters_and_inputs(
     loaded: sessionmaker[Session], settings: Settings
 ) -> None:
     run = compute(loaded, settings)
-    assert run.method_version == "star-1.0" and len(run.parameter_hash) == 64
+    assert run.method_version == "star-1.1" and len(run.parameter_hash) == 64
     assert run.lake_version == lake.current_version(lake.metrics_uri(settings.resolved_lake_uri))
     assert len(run.inputs_hash) == 64 and run.works_ranked > 300 and run.simulated
     assert 0 < run.works_data_only < run.works_ranked

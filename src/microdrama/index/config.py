@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from microdrama.index.experts import ExpertParams
 from microdrama.index.integrity import IntegrityParams
 
-METHOD_VERSION = "star-1.0"
+METHOD_VERSION = "star-1.1"
 DATA_DIMENSIONS = ("reach", "engagement", "commercial", "reputation", "momentum")
 
 

@@ -301,6 +301,36 @@ def detail(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def details(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """`detail` of every row of a results frame given as lists of column values."""
+    height = len(columns["work_id"])
+
+    def get(name: str) -> list[Any]:
+        return columns.get(name) or [None] * height
+
+    cohort, reason = get("cohort"), get("ineligible_reason")
+    raw = [get(name) for name in RAW_FIELDS]
+    panel = [get(f"expert_{name}") for name in ("reviews", "score", "spread", "disagreement")]
+    dims = [get(f"expert_{d}") for d in expert_model.DIMENSIONS]
+    return [
+        {
+            "cohort": cohort[i],
+            "ineligible_reason": reason[i],
+            "raw": {name: values[i] for name, values in zip(RAW_FIELDS, raw, strict=True)},
+            "experts": {
+                "reviews": panel[0][i],
+                "corrected_score": panel[1][i],
+                "spread": panel[2][i],
+                "disagreement": panel[3][i],
+                "dimensions": {
+                    d: values[i] for d, values in zip(expert_model.DIMENSIONS, dims, strict=True)
+                },
+            },
+        }
+        for i in range(height)
+    ]
+
+
 def explain(
     row: dict[str, Any],
     *,

@@ -1,6 +1,6 @@
 """Star Index step 1: find fake-traffic days per work and platform and discount their volume.
 
-Method `integrity-1` (a series is one work on one platform, its rows sorted by date; each row
+Method `integrity-2` (a series is one work on one platform, its rows sorted by date; each row
 counts as one day).
 
 A check compares a day's ratio with a baseline of its own series and fires when the day is off
@@ -26,6 +26,8 @@ watch minutes per play), so "plays 8.3× the viewers support" keeps 1/8.3 of its
 day's likes are capped at effective plays × baseline likes per play. No day is dropped, nothing
 rises, and effective volume is null only where plays (likes) are.
 
+Integrity (`summarise`): the share of a work's days, over its platforms, that no check flagged.
+
 Computation (it does not change the method): the rows are put in order once, by an integer key
 (the rank of the series' work and platform, then the day) that is cheap to sort when they come in
 sorted runs, as a lake's files do, and not moved at all when they are sorted already. The series
@@ -48,7 +50,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-METHOD = "integrity-1"  # bump when the method changes
+METHOD = "integrity-2"  # bump when the method changes
 
 KEY = ("work_id", "platform")
 _P = "__integrity_"  # prefix of the working columns of the reasons frame
@@ -551,16 +553,18 @@ def summarise(flagged: pl.LazyFrame) -> pl.LazyFrame:
     likes = pl.col("likes").cast(pl.Float64)
     totals = flagged.group_by("work_id").agg(
         pl.col("flagged").sum().cast(pl.UInt32).alias("flagged_days"),
+        pl.len().alias("series_days"),
         plays.sum().alias("plays"),
         (plays - pl.col("effective_plays")).sum().alias("discounted_plays"),
         likes.sum().alias("likes"),
         (likes - pl.col("effective_likes")).sum().alias("discounted_likes"),
     )
-    # One minus the mean of the discounted shares of plays and of likes (of those the work has
-    # volume for): faking either costs alike, and the score stays in [0, 1].
-    share_plays = pl.when(pl.col("plays") > 0).then(pl.col("discounted_plays") / pl.col("plays"))
-    share_likes = pl.when(pl.col("likes") > 0).then(pl.col("discounted_likes") / pl.col("likes"))
-    integrity = 1.0 - pl.mean_horizontal(share_plays, share_likes).fill_null(0.0)
+    # The share of the work's days (over its platforms) that were observed rather than
+    # reconstructed. The discount already took the fake volume out of the dimensions; scaling the
+    # score by the discounted share of volume as well (integrity-1) counted the same fake plays
+    # twice, by how much was bought rather than by how much of the evidence is sound, and sank
+    # caught works far below their organic standing.
+    integrity = 1.0 - pl.col("flagged_days") / pl.col("series_days")
     return (
         totals.with_columns(integrity.clip(0.0, 1.0).alias("integrity"))
         .select(

@@ -239,33 +239,44 @@ def _replace_identical(session: Session, run: IndexRun) -> None:
 
 
 def _store(session: Session, run: IndexRun, output: engine.IndexOutput) -> None:
+    """Write results, flags and expert estimates: one executemany per table, every row alike.
+
+    Core inserts with the same keys in every row: the ORM's bulk insert leaves out the None
+    values of each row, so rows with different unknowns went to the database one group at a time.
+    """
     ids: dict[str, int] = dict(session.execute(select(Work.external_id, Work.id)).all())
-    stored = RESULT_COLUMNS
-    results = [
+    results = _finite(output.results)
+    stored = list(RESULT_COLUMNS)
+    columns = {name: results.get_column(name).to_list() for name in results.columns}
+    work_ids = columns["work_id"]
+    details = engine.details(columns)
+    rows = [
+        {"run_id": run.id, "work_id": ids[work_ids[i]], "detail": details[i]}
+        | {k: columns[k][i] for k in stored}
+        for i in range(results.height)
+    ]
+    _insert(session, IndexResult, rows)
+    flags = output.flags
+    flag_rows = [
         {
             "run_id": run.id,
-            "work_id": ids[row["work_id"]],
-            **{k: row[k] for k in stored},
-            "detail": _jsonable(engine.detail(row)),
+            "work_id": ids[work_id],
+            "platform": platform,
+            "date": day,
+            "reason": (reason or "")[:500],
+            "plays": plays,
+            "effective_plays": effective,
         }
-        for row in output.results.iter_rows(named=True)
+        for work_id, platform, day, reason, plays, effective in zip(
+            *(
+                flags.get_column(c).to_list()
+                for c in ("work_id", "platform", "date", "reason", "plays")
+            ),
+            _finite(flags.select("effective_plays")).get_column("effective_plays").to_list(),
+            strict=True,
+        )
     ]
-    for chunk in chunked(results, 5000):
-        session.execute(insert(IndexResult), list(chunk))
-    flags = [
-        {
-            "run_id": run.id,
-            "work_id": ids[f["work_id"]],
-            "platform": f["platform"],
-            "date": f["date"],
-            "reason": (f["reason"] or "")[:500],
-            "plays": f["plays"],
-            "effective_plays": f["effective_plays"],
-        }
-        for f in output.flags.iter_rows(named=True)
-    ]
-    for chunk in chunked(flags, 5000):
-        session.execute(insert(IndexFlag), list(chunk))
+    _insert(session, IndexFlag, flag_rows)
     experts: dict[str, int] = dict(session.execute(select(Expert.external_id, Expert.id)).all())
     estimates = [
         {
@@ -279,21 +290,18 @@ def _store(session: Session, run: IndexRun, output: engine.IndexOutput) -> None:
         for e in output.experts.iter_rows(named=True)
         if e["expert_id"] in experts
     ]
-    if estimates:
-        session.execute(insert(ExpertEstimate), estimates)
+    _insert(session, ExpertEstimate, estimates)
 
 
-def _jsonable(value: Any) -> Any:
-    """Replace NaN and infinities (not JSON) with None, recursively."""
-    if isinstance(value, float):
-        return None if value != value or value in (float("inf"), float("-inf")) else value
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    for chunk in chunked(rows, 10_000):
+        session.execute(insert(model.__table__), list(chunk))
+
+
+def _finite(frame: pl.DataFrame) -> pl.DataFrame:
+    """NaN and infinities (not JSON, and not numbers a reader expects) become null."""
+    floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
+    return frame.with_columns(pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in floats)
 
 
 def latest_run(session: Session, *, period: str, published_only: bool = False) -> IndexRun:
