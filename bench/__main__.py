@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import import_bench, index_bench, load_bench
+from bench import import_bench, index_bench, load_bench, report_bench
 
 
 def main() -> None:
     """Run all benchmarks in turn."""
     import_bench.main()
     index_bench.main(large="--small" not in sys.argv)
+    report_bench.main()
     load_bench.main()
 
 
