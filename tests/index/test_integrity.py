@@ -353,7 +353,7 @@ def test_the_simulated_catalogue_summarises_into_scores_between_zero_and_one(
     fraud = summary["work_id"].is_in(demo.truth_fraud["work_id"].unique().implode())
     clean_scores = summary.filter(~fraud)["integrity"]
     assert (clean_scores == 1.0).mean() >= 0.99
-    assert summary.filter(fraud)["integrity"].median() < 0.9
+    assert (summary.filter(fraud)["integrity"] < 1.0).mean() >= 0.9
 
 
 def test_day_to_day_noise_on_viewers_and_likes_does_not_flag_innocent_works() -> None:
