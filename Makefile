@@ -43,7 +43,7 @@ validate: venv
 	$(BIN)/python -m bench.validate
 
 messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -o /tmp/microdrama-messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k N_ -o /tmp/microdrama-messages.pot .
 	$(BIN)/pybabel update -i /tmp/microdrama-messages.pot -d src/microdrama/locale --no-fuzzy-matching
 
 clean:

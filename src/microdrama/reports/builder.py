@@ -29,7 +29,7 @@ from microdrama.reports import data as report_data
 from microdrama.reports import sections
 from microdrama.reports.charts import to_echarts, to_svg
 from microdrama.reports.findings import all_findings, findings
-from microdrama.reports.queries import QUERIES, run_all
+from microdrama.reports.queries import DESCRIPTIONS, QUERIES, run_all
 from microdrama.reports.scope import Scope, parse_scope, scope_work_ids
 from microdrama.web.i18n import Translator
 
@@ -166,7 +166,7 @@ def _appendix(
         sections.Table(
             _("Named queries behind every number"),
             [_("Query"), _("File"), _("What it computes")],
-            [[name, f"data/{name}.csv", _(q.__doc__ or "")] for name, q in QUERIES.items()],
+            [[name, f"data/{name}.csv", _(DESCRIPTIONS[name])] for name in QUERIES],
             "queries",
         )
     )

@@ -256,7 +256,7 @@ def _experts(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Fin
     ).format(
         experts=panel["experts"],
         reviews=panel["reviews"],
-        dimension=_(str(weakest["dimension"])),
+        dimension=_(str(weakest["dimension"]).capitalize()),
         alpha=f"{weakest['alpha']:.2f}",
     )
     return [Finding("experts", 0.25 + max(0.0, 0.8 - weakest["alpha"]) / 2, text, ("reliability",))]

@@ -425,3 +425,34 @@ def coverage(data: ReportData) -> pl.DataFrame:
             "works_ranked": [data.results.height],
         }
     )
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; it is translated where shown."""
+    return message
+
+
+# What each query computes, as the appendix of a report lists it (translated there).
+DESCRIPTIONS = {
+    "market_totals": N_(
+        "Plays, viewers, watch time, revenue, active and new works: the period vs the one before."
+    ),
+    "revenue_mix": N_("Paid (recharge) vs free (ad revenue) money and plays by business model."),
+    "daily_trend": N_("Daily plays and revenue over the period."),
+    "top_works": N_("The best-ranked works of the period's index run with intervals and tiers."),
+    "movers": N_("Biggest risers and fallers in rank against the previous period's run."),
+    "genres": N_("Genre share and growth; saturating genres; rising themes."),
+    "platforms": N_("Per-episode reach, completion and revenue per 1,000 plays on each platform."),
+    "cities": N_("Production hubs: active works, plays and revenue by the works' city."),
+    "companies": N_("The leading producing companies by plays."),
+    "concentration": N_(
+        "Share of the top 3 and the HHI of plays among companies and among cities."
+    ),
+    "integrity_platforms": N_("Traffic flagged as fake and discounted, by platform."),
+    "integrity_genres": N_("Traffic flagged as fake and discounted, by genre."),
+    "experts": N_(
+        "Panel size and agreement: experts, reviews, reviewed works, strong disagreements."
+    ),
+    "reliability": N_("Krippendorff's alpha of the panel per dimension (from the index run)."),
+    "coverage": N_("What the report read: works, rows, days, platforms, versions."),
+}

@@ -498,7 +498,7 @@ def experts(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             _("Reliability per dimension (Krippendorff's alpha, interval)"),
             "reliability",
             [
-                ("dimension", _("Dimension"), lambda v: _(str(v))),
+                ("dimension", _("Dimension"), lambda v: _(str(v).capitalize())),
                 ("alpha", "α", num),
                 ("works", _("Works"), t.count),
                 ("experts", _("Experts"), t.count),
@@ -511,7 +511,7 @@ def experts(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             "reliability",
             _("Agreement of the panel per dimension"),
             "bar",
-            [_(str(d)) for d in reliability["dimension"].to_list()],
+            [_(str(d).capitalize()) for d in reliability["dimension"].to_list()],
             [Series("α", reliability["alpha"].round(3).to_list())],
             "reliability",
             y_label="α",
