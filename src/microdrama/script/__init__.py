@@ -1,0 +1,1 @@
+"""Script studio: parse short-drama, Fountain and Final Draft scripts, then break them down."""

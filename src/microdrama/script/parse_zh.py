@@ -1,0 +1,350 @@
+"""Chinese short-drama scripts (《剧名》, 第1集, 1-1 日 内 地点, △, 名字：台词, 【字幕：…】).
+
+The grammar (patterns, vocabulary, headers) lives in `zh_grammar`; this module walks the lines:
+front matter (title, 大纲, 人物小传) before the first header goes to metadata, then episodes,
+scenes and elements. A line it cannot read becomes a Problem with its line number, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from microdrama.script.document import Element, Episode, Problem, Scene, Script
+from microdrama.script.zh_grammar import (
+    BIO,
+    BOUNDARY,
+    BRACKET,
+    CAST_BLOCKS,
+    CAST_LINE,
+    CONTROL,
+    DIALOGUE,
+    END_MARK,
+    EPISODE_LIKE,
+    FOLD,
+    FRONT_KEY,
+    FRONT_SUFFIXES,
+    FRONT_WORDS,
+    MARK_WORDS,
+    NOT_SPEAKERS,
+    NOTE_WORDS,
+    SCENE_NUMBER,
+    SPEECH_VERBS,
+    TITLE,
+    TITLE_KEYS,
+    WORD,
+    Heading,
+    Line,
+    cast_names,
+    episode_header,
+    normalise_extension,
+    prepare_lines,
+    scene_heading,
+    split_paren,
+    valid_speaker,
+)
+
+_ACTION_MARKS = re.compile("[△▲]")
+
+
+def has_zh_markers(text: str) -> bool:
+    """Whether the text uses the Chinese convention: N-M or 第N场 scenes, △ or 人物：."""
+    # 第N集 alone does not count: Chinese Fountain files use `# 第1集` sections too.
+    for line in prepare_lines(text):
+        fold = line.fold
+        if fold[0] in "△▲" or CAST_LINE.match(fold):
+            return True
+        number = SCENE_NUMBER.match(fold)
+        if number and not number["bare"] and scene_heading(line) is not None:
+            return True
+    return False
+
+
+def parse_zh(text: str) -> Script:
+    """Parse a Chinese short-drama script; lines it cannot read become Problems, never errors."""
+    return _Parser(prepare_lines(text)).run()
+
+
+def _excerpt(text: str) -> str:
+    """The start of a line, for a Problem message."""
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+class _Parser:
+    """One pass over prepared lines: front matter, then episodes, scenes and elements."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.script = Script(title=None, format="zh")
+        self.episode: Episode | None = None
+        self.explicit = False
+        self.scene: Scene | None = None
+        self.known: set[str] = set()
+        self.pending_cast: list[str] = []
+        self.awaiting: Element | None = None
+        self.first_seen: dict[int, int] = {}
+
+    def run(self) -> Script:
+        start = self._body_start()
+        self._front(self.lines[:start])
+        for line in self.lines[start:]:
+            self._line(line)
+        self._flush()
+        if not self.script.episodes and self.lines:
+            message = "no episode (第1集) or scene (1-1 日 内 …) header, dialogue or △ action found"
+            self.problem(self.lines[0].number, message)
+        self.script.problems.sort(key=lambda problem: problem.line)
+        return self.script
+
+    def problem(self, line: int, message: str) -> None:
+        self._flush()
+        self.script.problems.append(Problem(line, message))
+
+    def _body_start(self) -> int:
+        """Lines before the first header are front matter; without headers, before the first cue."""
+        for index, line in enumerate(self.lines):
+            if episode_header(line) or scene_heading(line):
+                return index
+        for index, line in enumerate(self.lines):
+            if line.fold[0] in "△▲" or BRACKET.fullmatch(line.fold):
+                return index
+            cue = DIALOGUE.match(line.fold)
+            if cue and not line.md_heading and not (cue["ext"] or "").strip().isdigit():
+                key = cue["name"].strip()
+                if not self._opens_block(key, None, front_only=True) and valid_speaker(key):
+                    return index
+        return len(self.lines)
+
+    @staticmethod
+    def _opens_block(key: str, current: str | None, *, front_only: bool = False) -> bool:
+        if key in FRONT_WORDS or key.endswith(FRONT_SUFFIXES) or key in NOT_SPEAKERS:
+            return True
+        return not front_only and current not in CAST_BLOCKS and valid_speaker(key)
+
+    def _front(self, lines: list[Line]) -> None:
+        """Title, 大纲, 人物小传 … into metadata; bios teach the parser the character names."""
+        key: str | None = None
+        blocks: dict[str, list[str]] = {}
+        for line in lines:
+            title = TITLE.match(line.fold)
+            found = FRONT_KEY.match(line.fold)
+            if title and self.script.title is None:
+                self.script.title = line.text[1:-1].strip()
+            elif found and self._opens_block(found["key"], key):
+                key = found["key"]
+                value = line.text[found.start("value") :].strip()
+                blocks.setdefault(key, []).extend([value] if value else [])
+                if key in TITLE_KEYS and value and self.script.title is None:
+                    self.script.title = value.strip("《》 ")
+                if key in ("人物", "角色", "主要人物"):
+                    self._learn(cast_names(line.fold[found.start("value") :], value))
+            else:
+                blocks.setdefault(key or "前言", []).append(line.text)
+            if "(" in line.fold:
+                self._learn(m["name"] for m in BIO.finditer(line.fold))
+        self.script.metadata.update({name: "\n".join(text) for name, text in blocks.items()})
+
+    def _learn(self, names: Iterable[str]) -> None:
+        for name in names:
+            folded = name.translate(FOLD).strip()
+            self.known.update({folded, folded.replace(" ", "")})
+
+    def _line(self, line: Line) -> None:
+        fold = line.fold
+        if "\ufffd" in fold or CONTROL.search(fold):
+            self.problem(line.number, f"unreadable characters on this line: {_excerpt(line.text)}")
+        elif episode := episode_header(line):
+            if not (episode[1] and END_MARK.match(episode[1].translate(FOLD))):
+                self._open_episode(episode[0], episode[1], line.number)
+        elif END_MARK.match(fold) or (TITLE.match(fold) and fold[1:-1] == self.script.title):
+            return
+        elif EPISODE_LIKE.match(fold):
+            self.problem(line.number, f"an episode header without a number: {_excerpt(line.text)}")
+        elif heading := scene_heading(line):
+            self._open_scene(heading, line.number)
+        elif cast := CAST_LINE.match(fold):
+            self._cast(cast_names(cast["names"], line.text[cast.start("names") :]))
+        elif not WORD.search(fold):
+            self.problem(line.number, f"no words on this line: {_excerpt(line.text)}")
+        elif fold.count("【") != fold.count("】") or fold.count("[") != fold.count("]"):
+            self.problem(line.number, f"a bracket 【 】 is not closed: {_excerpt(line.text)}")
+        elif fold[0] == ":":
+            self.problem(line.number, f"a colon with no speaker before it: {_excerpt(line.text)}")
+        elif line.md_heading:
+            self._add(Element("note", line.text, line.number))
+        else:
+            self._content_line(line)
+
+    def _open_episode(self, number: int, title: str | None, line: int) -> None:
+        self._flush()
+        if number in self.first_seen:
+            first = self.first_seen[number]
+            self.problem(line, f"episode {number} appears again (first at line {first})")
+        self.first_seen.setdefault(number, line)
+        if self.episode is not None and not self.explicit and not self.episode.scenes:
+            self.script.episodes.remove(self.episode)
+        self.episode = Episode(number, line, title)
+        self.explicit = True
+        self.script.episodes.append(self.episode)
+        self.scene = None
+        self.pending_cast = []
+
+    def _ensure_episode(self, line: int) -> Episode:
+        if self.episode is None:
+            self.episode = Episode(1, line)
+            self.script.episodes.append(self.episode)
+        return self.episode
+
+    def _open_scene(self, heading: Heading, line: int) -> None:
+        self._flush()
+        episode = self._ensure_episode(line)
+        if heading.episode not in (None, episode.number) and self.explicit:
+            where = f"episode {heading.episode} but sits in episode {episode.number}"
+            self.problem(line, f"scene {heading.number} is numbered for {where}")
+        cast = list(dict.fromkeys(heading.cast or self.pending_cast))
+        self._learn(cast)
+        self.scene = Scene(heading.number, line, heading.text, heading.time, heading.interior)
+        self.scene.location, self.scene.characters = heading.location, cast
+        self.pending_cast = []
+        episode.scenes.append(self.scene)
+
+    def _cast(self, names: list[str]) -> None:
+        self._learn(names)
+        target = self.scene.characters if self.scene is not None else self.pending_cast
+        target.extend(name for name in names if name not in target)
+
+    def _add(self, element: Element) -> None:
+        self._flush()
+        episode = self._ensure_episode(element.line)
+        if self.scene is None:
+            self.scene = Scene(None, element.line, "", characters=self.pending_cast)
+            self.pending_cast = []
+            episode.scenes.append(self.scene)
+        self.scene.elements.append(element)
+
+    def _flush(self) -> None:
+        """A `名字：` whose words never came is reported, not kept."""
+        if self.awaiting is not None:
+            speaker, self.awaiting = self.awaiting, None
+            self.problem(speaker.line, f"{speaker.speaker}： is followed by no dialogue")
+
+    def _content_line(self, line: Line) -> None:
+        """Action, dialogue and 【】 marks, several to a line when the writer ran them together."""
+        position = 0
+        speaker: Element | None = None
+        for bracket in BRACKET.finditer(line.fold):
+            whole = bracket.start() == 0 and bracket.end() == len(line.fold)
+            mark = self._mark(line, bracket, whole)
+            if mark is not None:
+                speaker = self._piece(line, position, bracket.start(), speaker)
+                self._add(mark)
+                position = bracket.end()
+        self._piece(line, position, len(line.fold), speaker)
+
+    def _mark(self, line: Line, bracket: re.Match[str], whole: bool) -> Element | None:
+        group = "a" if bracket["a"] is not None else "b"
+        fold = bracket[group]
+        text = line.text[bracket.start(group) : bracket.end(group)]
+        colon = fold.find(":")
+        name = (fold[:colon] if colon >= 0 else fold).strip()
+        if colon >= 0:
+            usable = name in MARK_WORDS or (len(name) <= 6 and valid_speaker(name))
+        else:
+            usable = name in MARK_WORDS or (whole and 0 < len(name) <= 8)
+        if not usable:
+            return None
+        label = (text[:colon] if colon >= 0 else text).strip()
+        value = text[colon + 1 :].strip() if colon >= 0 else ""
+        return Element("mark", value or label, line.number, mark=label)
+
+    def _piece(self, line: Line, start: int, end: int, speaker: Element | None) -> Element | None:
+        """One stretch of a line between marks; returns the dialogue it ended in, if any."""
+        fold = line.fold[start:end]
+        lead = len(fold) - len(fold.lstrip())
+        fold = fold.strip()
+        text = line.text[start + lead : start + lead + len(fold)]
+        if not fold:
+            return speaker
+        if fold[0] in "△▲":
+            for action in _ACTION_MARKS.split(text):
+                if action.strip():
+                    self._add(Element("action", action.strip(), line.number))
+            return None
+        keyed = self._keyed(line.number, text, fold)
+        if keyed is not None:
+            elements, awaiting = keyed
+            for element in elements:
+                self._add(element)
+            self.awaiting = awaiting
+            return elements[-1] if elements and elements[-1].kind == "dialogue" else None
+        if self.awaiting is not None or speaker is not None:
+            element = self.awaiting or Element("dialogue", "", line.number)
+            if speaker is not None and self.awaiting is None:
+                element.speaker, element.extension = speaker.speaker, speaker.extension
+            self.awaiting = None
+            element.parenthetical, element.text = split_paren(text, fold)
+            element.line = line.number
+            self._add(element)
+            return element
+        self._add(Element("action", text, line.number))
+        return None
+
+    def _keyed(
+        self, number: int, text: str, fold: str
+    ) -> tuple[list[Element], Element | None] | None:
+        """`名字：台词` (and others run on after it), `字幕：…` marks, `备注：…` notes."""
+        cue = DIALOGUE.match(fold)
+        if cue is None:
+            return None
+        key = cue["name"].strip()
+        rest = text[cue.start("rest") :].strip()
+        if key in MARK_WORDS:
+            return [Element("mark", rest or key, number, mark=key)], None
+        if key in NOTE_WORDS:
+            return [Element("note", rest, number)], None
+        if key in NOT_SPEAKERS or not valid_speaker(key):
+            return None
+        if key.endswith(SPEECH_VERBS) and key not in self.known:
+            return None
+        name = text[cue.start("name") : cue.end("name")].strip()
+        ext = text[cue.start("ext") : cue.end("ext")] if cue["ext"] is not None else None
+        elements: list[Element] = []
+        start = cue.start("rest")
+        while True:
+            self.known.add(name.translate(FOLD))
+            following = self._next_speech(fold, start)
+            end = following[0] if following else len(fold)
+            paren, words = split_paren(text[start:end], fold[start:end])
+            extension = normalise_extension(ext)
+            element = Element("dialogue", words, number, name, extension, paren)
+            if following is None:
+                if not words and paren is None:
+                    return elements, element
+                return [*elements, element], None
+            elements.append(element)
+            begin, name_end, start, ext_span = following
+            name = text[begin:name_end].strip()
+            ext = text[ext_span[0] : ext_span[1]] if ext_span else None
+
+    def _next_speech(
+        self, fold: str, start: int
+    ) -> tuple[int, int, int, tuple[int, int] | None] | None:
+        """Where a known name followed by a colon starts a new speech inside this line."""
+        colon = fold.find(":", start)
+        while colon != -1:
+            end = colon
+            while end > start and fold[end - 1] == " ":
+                end -= 1
+            ext_span = None
+            if end > start and fold[end - 1] == ")":
+                opening = fold.rfind("(", max(start, end - 14), end - 1)
+                if opening != -1:
+                    ext_span, end = (opening + 1, end - 1), opening
+            for size in range(min(10, end - start), 0, -1):
+                begin = end - size
+                if fold[begin:end] in self.known and (
+                    begin == start or fold[begin - 1] in BOUNDARY
+                ):
+                    return begin, end, colon + 1, ext_span
+            colon = fold.find(":", colon + 1)
+        return None

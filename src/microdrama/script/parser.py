@@ -1,0 +1,63 @@
+"""Entry points: a script file, bytes or text in any supported format → a Script."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from microdrama.errors import ReadError
+from microdrama.script.document import Script
+from microdrama.script.parse_fdx import parse_fdx
+from microdrama.script.parse_fountain import parse_fountain
+from microdrama.script.parse_zh import has_zh_markers, parse_zh
+from microdrama.script.sources import normalise_newlines, read_source
+
+FORMATS = ("zh", "fountain", "fdx")
+
+_SLUGLINE = re.compile(
+    r"^[ \t]*(?:INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I\s*/\s*E|INT|EXT|EST|内景|外景)[.。．\s]",
+    re.M | re.I,
+)
+_TITLE_PAGE_KEY = re.compile(
+    r"^\ufeff?(?:title|credit|author|authors|source|draft date|contact|标题|作者)[ \t]*[:：]",
+    re.I,
+)
+
+
+def parse_file(path: Path) -> Script:
+    """Read and parse a script file; the format comes from its name and content."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"{path.name}: cannot be read ({exc.strerror or exc})") from exc
+    return parse_bytes(data, filename=path.name)
+
+
+def parse_bytes(data: bytes, *, filename: str) -> Script:
+    """Parse an uploaded script; only ScriptFormatError escapes, for a corrupt .docx or .fdx."""
+    source = read_source(data, filename=filename)
+    if source.format == "fdx":
+        script = parse_fdx(source.text, name=filename)
+    else:
+        script = parse_text(source.text, format="fountain" if source.format == "fountain" else None)
+    script.problems[:0] = source.problems
+    return script
+
+
+def parse_text(text: str, *, format: str | None = None) -> Script:
+    """Parse script text as `zh`, `fountain` or `fdx`; None sniffs Chinese against Fountain."""
+    text = normalise_newlines(text)
+    chosen = format or sniff_format(text)
+    if chosen == "fountain":
+        return parse_fountain(text)
+    if chosen == "fdx":
+        return parse_fdx(text)
+    if chosen == "zh":
+        return parse_zh(text)
+    raise ValueError(f"unknown script format {format!r}; use one of {', '.join(FORMATS)}")
+
+
+def sniff_format(text: str) -> str:
+    """`fountain` for INT./EXT. sluglines or a title page without Chinese headers, else `zh`."""
+    fountain = _SLUGLINE.search(text) or _TITLE_PAGE_KEY.match(text.lstrip("\n"))
+    return "fountain" if fountain and not has_zh_markers(text) else "zh"

@@ -1,0 +1,262 @@
+"""The grammar of Chinese short-drama scripts: patterns, vocabulary, line clean-up, headers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Full-width ASCII and the ideographic space folded to ASCII one code point for one, so a match
+# in the folded line slices the line as written at the same offsets.
+FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+_NUMERAL = r"[0-9]{1,6}|[零〇一二两三四五六七八九十百千]{1,8}"
+EPISODE = re.compile(
+    rf"^[\[【(]?\s*第\s*(?P<number>{_NUMERAL})\s*[集话]\s*[\]】)]?\s*[:\-—–·.、]?\s*(?P<title>.*)$"
+)
+_EPISODE_EN = re.compile(
+    r"^(?:EP|EPISODE)\s*\.?\s*(?P<number>[0-9]{1,6})(?![0-9])\s*[:\-—–.]?\s*(?P<title>.*)$", re.I
+)
+EPISODE_LIKE = re.compile(r"^[\[【(]?\s*第[^\s,，。]{0,4}[集话]\s*(?:[:】\]]|$)")
+END_MARK = re.compile(
+    r"^[(\[【]?\s*(?:本集完|全剧终|剧终|完|终|未完待续|待续|THE END|END)\s*[)\]】]?$", re.I
+)
+SCENE_NUMBER = re.compile(
+    rf"^(?:第\s*(?P<ordinal>{_NUMERAL})\s*场"
+    rf"|场[景次]\s*(?P<counted>{_NUMERAL})|场\s*(?P<digits>[0-9]{{1,4}})"
+    r"|(?P<labelled>场景)(?=\s*:)"
+    r"|(?P<pair>[0-9]{1,4})\s*[-_–—]\s*(?P<pair_no>[0-9]{1,4}[A-Za-z]?)"
+    r"(?=[\s:.、/·]|$|[日夜晨暮早晚午凌清傍黄白深上下中内外])"
+    r"|(?P<bare>[0-9]{1,4}[A-Za-z]?)(?=[\s:.、]|$))\s*[:.、]?\s*"
+)
+_CAST_INLINE = re.compile(r"(?:出场)?(?:人物|角色)\s*:")
+CAST_LINE = re.compile(r"^(?:出场人物|出场角色|主要人物|人物|角色)\s*:\s*(?P<names>.*)$")
+_NAME_SPAN = re.compile(r"\([^()]*\)|[^、,/;\s()]+")
+DIALOGUE = re.compile(
+    r"^(?P<name>[^:()\[\]【】]{1,12}?)\s*(?:\((?P<ext>[^()]{0,12})\)\s*)?:(?P<rest>.*)$"
+)
+BRACKET = re.compile(r"【(?P<a>[^【】\n]{0,80})】|\[(?P<b>[^\[\]\n]{0,80})\]")
+TITLE = re.compile(r"^《(?P<title>[^《》]{1,60})》$")
+FRONT_KEY = re.compile(r"^(?P<key>[^\s:()\[\]【】《》]{1,8})\s*:\s*(?P<value>.*)$")
+BIO = re.compile(
+    r"(?:^|(?<=[\s。,;、:]))(?P<name>[^\s:(),;、。]{1,10}(?: [^\s:(),;、。]{1,4})?)"
+    r"\s*\(\s*[0-9]{1,3}\s*岁?\s*\)\s*:"
+)
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+WORD = re.compile(r"[^\W_]")
+_RULE = re.compile(r"^[-*_=—~]{3,}$")
+_MD_HEADING = re.compile(r"^#{1,6}\s*")
+_MD_QUOTE = re.compile(r"^(?:>\s*)+")
+_MD_LIST = re.compile(r"^[-*+]\s+")
+_MD_STARTS = frozenset("#>-*+_=—~|")
+
+_TIMES = "凌晨 清晨 早晨 早上 上午 中午 午后 下午 傍晚 黄昏 白天 日间 夜晚 夜间 晚上 深夜 午夜 黎明"
+_TIME_WORDS = frozenset(_TIMES.split()) | frozenset("日夜晨暮早晚午昼")
+_INTERIORS = {"内外景": "内外", "外内景": "内外", "内外": "内外", "外内": "内外"}
+_INTERIORS |= {"内景": "内", "外景": "外", "内": "内", "外": "外"}
+_TOKENS = tuple(sorted(_TIME_WORDS | _INTERIORS.keys(), key=len, reverse=True))
+_TOKEN_FIRST = frozenset(token[0] for token in _TOKENS)
+_TOKEN_LAST = frozenset(token[-1] for token in _TOKENS)
+_UNNUMBERED_MAX = 40  # a header without a scene number is short, or it is prose
+_SEP = frozenset(" \t/·・、,-—–.|:_")
+_SENTENCE_END = frozenset("。!?！？;；…")
+_NAME_FORBIDDEN = frozenset(",.!?;:'\"“”‘’…—~《》<>「」『』/\\|#*@&%$^=+△▲。、，；！？（）()")
+BOUNDARY = frozenset(" \t。!?…~」』”\"')—")
+SPEECH_VERBS = ("说", "道", "喊", "问", "答", "吼", "叫", "骂", "嚷", "写着", "显示", "想")
+MARK_WORDS = frozenset(
+    "字幕 闪回 闪回结束 回忆 回忆结束 卡点 反转 付费点 转场 音效 画面 特写 黑屏 定格 慢镜头 空镜 "
+    "音乐 配乐 BGM 插曲 片头 片尾 彩蛋 悬念 钩子 叠化 淡入 淡出 镜头".split()
+)
+NOTE_WORDS = frozenset("备注 注 注释 说明 提示 编剧注".split())
+NOT_SPEAKERS = frozenset("时间 地点 场景 场次 景别 道具 服装 化妆 特效 剧情 标题 剧名".split())
+FRONT_WORDS = frozenset(
+    "剧名 片名 标题 名称 类型 题材 集数 总集数 时长 单集时长 编剧 作者 原著 出品 版权 联系 "
+    "联系方式 日期 版本 大纲 梗概 简介 看点 卖点 亮点 主题 背景 世界观 人物 角色 人设 人物表 "
+    "人物关系 主要人物 备注 风格 基调 受众 标签 关键词 前情提要".split()
+)
+FRONT_SUFFIXES = ("大纲", "梗概", "简介", "介绍", "小传", "设定", "说明", "背景")
+CAST_BLOCKS = frozenset(
+    "人物小传 人物介绍 人物简介 人物设定 角色介绍 角色设定 主要人物 人物表 人设".split()
+)
+TITLE_KEYS = frozenset({"剧名", "片名", "标题"})
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def zh_number(text: str) -> int | None:
+    """An episode or scene number written as 12, 十二, 两, 九十九 or 一百零五."""
+    if text.isascii() and text.isdigit():
+        return int(text)
+    total = current = 0
+    for char in text:
+        if char in _DIGITS:
+            current = _DIGITS[char]
+        elif char in _UNITS:
+            total += (current or 1) * _UNITS[char]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def normalise_extension(raw: str | None) -> str | None:
+    """(O.S.), (os), (V.O.), (CONT’D) → OS, OS, VO, CONT'D; Chinese ones (画外音) as written."""
+    text = (raw or "").strip().replace("’", "'")
+    if text.isascii():
+        text = text.upper().replace(".", "").replace(" ", "")
+    return text or None
+
+
+@dataclass(slots=True)
+class Line:
+    """A non-blank script line after markdown clean-up, with its 1-based source line number."""
+
+    number: int
+    text: str  # markdown noise removed, otherwise as written
+    fold: str  # the same text width-folded: same length, same offsets
+    md_heading: bool
+
+
+@dataclass(slots=True)
+class Heading:
+    """The fields of a scene header line."""
+
+    number: str | None
+    episode: int | None  # the N of an N-M scene number
+    text: str
+    time: str | None
+    interior: str | None
+    location: str | None
+    cast: list[str] = field(default_factory=list)
+
+
+def prepare_lines(text: str) -> list[Line]:
+    """Lines with markdown (headings, quotes, bold, rules, tables, fences) taken off."""
+    lines: list[Line] = []
+    fenced = False
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip(" \t\u3000\ufeff")
+        if line.startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if fenced or not line:
+            continue
+        heading = None
+        if line[0] in _MD_STARTS:
+            if _RULE.match(line.replace(" ", "")) or (line[0] == "|" and line[-1] == "|"):
+                continue
+            heading = _MD_HEADING.match(line)
+            if heading:
+                line = line[heading.end() :]
+            line = _MD_LIST.sub("", _MD_QUOTE.sub("", line))
+        if "*" in line or "_" in line or "~" in line:
+            line = line.replace("**", "").replace("__", "").replace("~~", "").strip(" \t\u3000")
+            if len(line) > 2 and line[0] == "*" and line[-1] == "*":
+                line = line[1:-1].strip()
+        if line:
+            lines.append(Line(number, line, line.translate(FOLD), heading is not None))
+    return lines
+
+
+def episode_header(line: Line) -> tuple[int, str | None] | None:
+    """第1集 / 第十二集：标题 / 【第3集】 / EP1 as (number, title as written), else None."""
+    match = EPISODE.match(line.fold) or _EPISODE_EN.match(line.fold)
+    if match is None:
+        return None
+    number = zh_number(match["number"])
+    title = line.text[match.start("title") :].strip(' 「」『』"“”《》')
+    return None if number is None else (number, title or None)
+
+
+def _take(fold: str, start: int, end: int, leading: bool) -> tuple[str | None, int, int]:
+    """One 日/夜/内/外… token at the start (or end) of fold[start:end] that stands on its own."""
+    if start >= end or (
+        fold[start] not in _TOKEN_FIRST if leading else fold[end - 1] not in _TOKEN_LAST
+    ):
+        return None, start, end
+    for token in _TOKENS:
+        if leading and fold.startswith(token, start, end):
+            after = start + len(token)
+            if after == end or fold[after] in _SEP or fold.startswith(_TOKENS, after, end):
+                while after < end and fold[after] in _SEP:
+                    after += 1
+                return token, after, end
+        elif not leading and fold.endswith(token, start, end):
+            before = end - len(token)
+            if before == start or fold[before - 1] in _SEP or fold.endswith(_TOKENS, start, before):
+                while before > start and fold[before - 1] in _SEP:
+                    before -= 1
+                return token, start, before
+    return None, start, end
+
+
+def scene_heading(line: Line) -> Heading | None:
+    """The scene header in any common layout, or None when the line is not one."""
+    fold = line.fold
+    cast_at = _CAST_INLINE.search(fold)
+    end = cast_at.start() if cast_at else len(fold)
+    number = SCENE_NUMBER.match(fold, 0, end)
+    if number is None and end > _UNNUMBERED_MAX:
+        return None
+    start = number.end() if number else 0
+    time: str | None = None
+    interior: str | None = None
+    interior_token = ""
+    for leading in (True, False):
+        for _ in range(2):
+            token, new_start, new_end = _take(fold, start, end, leading)
+            if token is None or (time if token in _TIME_WORDS else interior) is not None:
+                break
+            if token in _TIME_WORDS:
+                time = token
+            else:
+                interior, interior_token = _INTERIORS[token], token
+            start, end = new_start, new_end
+    while start < end and fold[start] in _SEP:
+        start += 1
+    location = line.text[start:end].strip()
+    strong = number is not None and not number["bare"]
+    if location and (_SENTENCE_END & set(fold[start:end]) or len(location) > 40):
+        return None
+    if not strong:
+        weak_ok = number is not None and (time or interior)
+        bare_ok = number is None and location and ((time and interior) or "景" in interior_token)
+        if not (weak_ok or bare_ok) or end > _UNNUMBERED_MAX or ":" in fold[start:end]:
+            return None
+    label = None
+    pair_episode = None
+    if number is not None:
+        digits = number["ordinal"] or number["counted"] or number["digits"]
+        label = str(zh_number(digits)) if digits else number["bare"]
+        if number["pair"]:
+            pair_episode = int(number["pair"])
+            label = f"{number['pair']}-{number['pair_no']}"
+    heading_end = cast_at.start() if cast_at else len(fold)
+    cast = cast_names(fold[cast_at.end() :], line.text[cast_at.end() :]) if cast_at else []
+    heading_text = line.text[:heading_end].strip()
+    return Heading(label, pair_episode, heading_text, time, interior, location or None, cast)
+
+
+def cast_names(fold: str, text: str) -> list[str]:
+    """Names from a 人物：A、B（旁观）/C list as written, notes in brackets dropped."""
+    return [text[m.start() : m.end()] for m in _NAME_SPAN.finditer(fold) if m[0][0] != "("]
+
+
+def valid_speaker(name: str) -> bool:
+    """A plausible speaker: short, not only digits, no punctuation."""
+    return (
+        0 < len(name) <= 10
+        and not name.isdigit()
+        and not (_NAME_FORBIDDEN & set(name))
+        and "  " not in name
+    )
+
+
+def split_paren(text: str, fold: str) -> tuple[str | None, str]:
+    """A leading （哭） off the words of a speech."""
+    lead = len(fold) - len(fold.lstrip())
+    if fold[lead : lead + 1] == "(":
+        close = fold.find(")", lead)
+        if 0 < close - lead <= 40:
+            return text[lead : close + 1], text[close + 1 :].strip()
+    return None, text.strip()
