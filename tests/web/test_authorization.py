@@ -27,6 +27,7 @@ EXPERTS = frozenset({"expert"})
 ADMINS = frozenset({"admin"})
 PRODUCERS = frozenset({"producer"})
 SIGNED_IN = frozenset(ROLES)
+STUDIO = frozenset({"admin", "analyst", "producer"})
 # Signing in and out need no role, only the form's CSRF token (tested in test_auth.py).
 CSRF_GUARDED: frozenset[str | None] = frozenset()
 WORKS_CSV = "work_id,title\nWX1,新剧\n"
@@ -83,6 +84,13 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("GET", "/api/v1/reports", "/api/v1/reports", SIGNED_IN),
     ("POST", "/api/v1/reports", "/api/v1/reports", STAFF),
     ("GET", "/api/v1/reports/{build_id}", "/api/v1/reports/999", SIGNED_IN),
+    ("GET", "/scripts", "/scripts", STUDIO),
+    ("POST", "/scripts", "/scripts", STUDIO),
+    ("GET", "/scripts/{key}", "/scripts/0123456789abcdef01234567", STUDIO),
+    ("GET", "/scripts/{key}/export.{fmt}", "/scripts/0123456789abcdef01234567/export.json", STUDIO),
+    ("POST", "/api/v1/scripts/breakdown", "/api/v1/scripts/breakdown", STUDIO),
+    ("POST", "/api/v1/scripts/review", "/api/v1/scripts/review", STUDIO),
+    ("GET", "/api/v1/scripts/rules", "/api/v1/scripts/rules", STUDIO),
 ]
 
 
@@ -168,6 +176,10 @@ def test_each_role_reaches_exactly_its_routes(
             kwargs["json"] = {"period": "2025-13"}
         if url == "/rankings/compute":
             kwargs["data"] = {"period": "2025-W45"}
+        if method == "POST" and "scripts" in url:
+            kwargs["files"] = {
+                "file": ("s.txt", "第1集\n1-1 日 内 家\n甲：你好\n".encode(), "text/plain")
+            }
         if method == "POST" and ("imports" in url or url == "/producer/file"):
             kwargs["files"] = files
             if url == "/imports":

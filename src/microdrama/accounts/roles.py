@@ -18,6 +18,7 @@ class Role:
     reviews: bool = False
     submits_works: bool = False
     imports: bool = False
+    uses_studio: bool = False  # script studio: breakdown and compliance pre-review
 
 
 ROLES: dict[str, Role] = {
@@ -31,10 +32,19 @@ ROLES: dict[str, Role] = {
             runs_index=True,
             reads_unpublished=True,
             imports=True,
+            uses_studio=True,
         ),
-        Role("analyst", "分析师", "Analyst", runs_index=True, reads_unpublished=True, imports=True),
+        Role(
+            "analyst",
+            "分析师",
+            "Analyst",
+            runs_index=True,
+            reads_unpublished=True,
+            imports=True,
+            uses_studio=True,
+        ),
         Role("expert", "评审专家", "Expert reviewer", reviews=True),
-        Role("producer", "出品方", "Producer", submits_works=True),
+        Role("producer", "出品方", "Producer", submits_works=True, uses_studio=True),
         Role("viewer", "观察者", "Viewer"),
     )
 }

@@ -30,6 +30,8 @@ from microdrama.panels import pages as panel_pages
 from microdrama.producers import pages as producer_pages
 from microdrama.reports import api as report_api
 from microdrama.reports import pages as report_pages
+from microdrama.script import api as script_api
+from microdrama.script import pages as script_pages
 from microdrama.web.auth import LoginThrottle, current_user, secret_key
 
 
@@ -77,6 +79,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(producer_pages.router)
     app.include_router(report_api.router)
     app.include_router(report_pages.router)
+    app.include_router(script_api.router)
+    app.include_router(script_pages.router)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:

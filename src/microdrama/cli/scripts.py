@@ -1,0 +1,155 @@
+"""`microdrama script`: break down and pre-review scripts (.txt .docx .fountain .fdx)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from microdrama.cli.runtime import console, err_console
+from microdrama.errors import MicrodramaError
+
+app = typer.Typer(help="Script studio: breakdown and compliance pre-review.", no_args_is_help=True)
+
+FileArg = Annotated[
+    Path, typer.Argument(exists=True, dir_okay=False, help="Script: .txt .md .docx .fountain .fdx")
+]
+
+
+class BreakdownFormat(StrEnum):
+    """Breakdown outputs."""
+
+    json = "json"
+    csv = "csv"
+    html = "html"
+    uss = "uss"
+
+
+class ReviewFormat(StrEnum):
+    """Review outputs."""
+
+    json = "json"
+    html = "html"
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        typer.echo(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # A BOM lets Excel open the CSV files as UTF-8.
+    out.write_text(text, encoding="utf-8-sig" if out.suffix == ".csv" else "utf-8")
+    err_console.print(f"[green]wrote[/green] {out}")
+
+
+def _analyse(file: Path, *, rules: Path | None = None, filing: object = None):  # type: ignore[no-untyped-def]
+    from microdrama.script import service
+
+    try:
+        return service.analyse(
+            file.read_bytes(),
+            filename=file.name,
+            rules=service.rules_from(rules),
+            filing=filing,  # type: ignore[arg-type]
+        )
+    except (MicrodramaError, OSError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@app.command("breakdown")
+def breakdown_command(
+    file: FileArg,
+    format: Annotated[BreakdownFormat, typer.Option("--format", "-f")] = BreakdownFormat.json,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write")] = None,
+) -> None:
+    """Scenes, characters, locations, durations, hooks and a paywall suggestion.
+
+    --format csv writes the scene list; with --out X.csv the character × episode matrix goes
+    to X.characters.csv beside it.
+
+    Example: microdrama script breakdown 剧本.docx --format html --out breakdown.html
+    """
+    from microdrama.script import service
+
+    analysis = _analyse(file)
+    _write(service.export_breakdown(analysis, format.value), out)
+    if format is BreakdownFormat.csv and out is not None:
+        matrix = out.with_name(out.stem + ".characters.csv")
+        _write(service.export_breakdown(analysis, "characters.csv"), matrix)
+    problems = analysis.script.problems
+    if problems:
+        err_console.print(f"[yellow]{len(problems)} line(s) not understood[/yellow]; see problems")
+
+
+@app.command("review")
+def review_command(
+    file: FileArg,
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules", exists=True, file_okay=False, help="Folder of YAML rule files to add"
+        ),
+    ] = None,
+    format: Annotated[ReviewFormat, typer.Option("--format", "-f")] = ReviewFormat.json,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write")] = None,
+    investment: Annotated[
+        int | None, typer.Option("--investment", help="Investment in yuan (filing check)")
+    ] = None,
+    tier: Annotated[
+        str | None, typer.Option("--tier", help="Filing tier: 重点/普通/其他 or key/ordinary/other")
+    ] = None,
+    filing_no: Annotated[str | None, typer.Option("--filing-no", help="Filing number")] = None,
+) -> None:
+    """Compliance pre-review; exit 0 without a "block" finding, 1 with one, 2 on bad input.
+
+    Example: microdrama script review 剧本.txt --rules my-rules/ --format html --out review.html
+    """
+    import json
+
+    from microdrama.script import service
+    from microdrama.script.compliance.filing import FilingData
+
+    filing = None
+    if investment is not None or tier or filing_no:
+        try:
+            filing = FilingData(investment_yuan=investment, tier=tier, filing_number=filing_no)
+        except (ValueError, MicrodramaError) as exc:
+            err_console.print(f"[red]error:[/red] filing data: {exc}")
+            raise typer.Exit(2) from exc
+    analysis = _analyse(file, rules=rules, filing=filing)
+    if format is ReviewFormat.json:
+        _write(json.dumps(service.review_dict(analysis), ensure_ascii=False, indent=2), out)
+    else:
+        from microdrama.script.review_html import review_html
+
+        _write(review_html(analysis), out)
+    counts = service.review_dict(analysis)["counts"]["severity"]
+    summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no findings"
+    err_console.print(f"{analysis.name}: {summary}")
+    if analysis.blocking:
+        raise typer.Exit(1)
+
+
+@app.command("rules")
+def rules_command(
+    rules: Annotated[
+        Path | None, typer.Option("--rules", exists=True, file_okay=False, help="Extra rules")
+    ] = None,
+) -> None:
+    """List the rules in force: id, category, severity, citation."""
+    from rich.table import Table
+
+    from microdrama.script import service
+
+    try:
+        rule_set = service.rules_from(rules)
+    except MicrodramaError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    table = Table("id", "category", "severity", "citation", "file")
+    for rule in rule_set.rules:
+        table.add_row(rule.id, rule.category, rule.severity, rule.citation, rule.file)
+    console.print(table)

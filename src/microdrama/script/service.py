@@ -1,0 +1,157 @@
+"""Script studio service: analyse an uploaded script (breakdown + review) and export it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from microdrama.errors import NotFoundError
+from microdrama.script import export
+from microdrama.script.breakdown import Breakdown, BreakdownConfig, breakdown
+from microdrama.script.compliance.engine import Finding, has_blocking, review
+from microdrama.script.compliance.filing import FilingData
+from microdrama.script.compliance.rules import RuleSet, load_rule_set
+from microdrama.script.document import SCHEMA_VERSION, Script
+from microdrama.script.parser import parse_bytes
+
+Gettext = Callable[[str], str]
+ExportFormat = Literal["json", "csv", "characters.csv", "html", "uss"]
+MEDIA_TYPES: dict[str, str] = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "characters.csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "uss": "application/json",
+}
+MAX_SCRIPT_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Analysis:
+    """A parsed script, its breakdown and its compliance findings."""
+
+    name: str
+    script: Script
+    breakdown: Breakdown
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> bool:
+        """Whether a finding of severity "block" was made."""
+        return has_blocking(self.findings)
+
+
+@cache
+def default_rules() -> RuleSet:
+    """The shipped rule set, loaded once per process."""
+    return load_rule_set()
+
+
+def rules_from(directory: Path | None) -> RuleSet:
+    """The default rules layered with the user's rule files in `directory`, if given."""
+    return default_rules() if directory is None else load_rule_set(directory)
+
+
+def analyse(
+    data: bytes,
+    *,
+    filename: str,
+    rules: RuleSet | None = None,
+    filing: FilingData | None = None,
+    config: BreakdownConfig | None = None,
+    gettext: Gettext | None = None,
+) -> Analysis:
+    """Parse, break down and review one script file (bytes as uploaded)."""
+    script = parse_bytes(data, filename=filename)
+    result = breakdown(script, config, gettext=gettext)
+    findings = review(script, rules or default_rules(), filing=filing)
+    return Analysis(Path(filename).name, script, result, findings)
+
+
+def review_dict(analysis: Analysis) -> dict[str, Any]:
+    """The review as JSON: findings, counts by severity and category, and whether it blocks."""
+    by_severity: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    for finding in analysis.findings:
+        by_severity[finding.severity] = by_severity.get(finding.severity, 0) + 1
+        by_category[finding.category] = by_category.get(finding.category, 0) + 1
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "file": analysis.name,
+        "title": analysis.script.title,
+        "blocking": analysis.blocking,
+        "counts": {"severity": by_severity, "category": dict(sorted(by_category.items()))},
+        "findings": [finding.to_dict() for finding in analysis.findings],
+    }
+
+
+def export_breakdown(
+    analysis: Analysis, fmt: str, *, gettext: Gettext | None = None, lang: str = "zh-CN"
+) -> str:
+    """The breakdown as json, csv (scene list), characters.csv (matrix), html or uss."""
+    if fmt == "json":
+        return json.dumps(
+            export.to_json_dict(analysis.script, analysis.breakdown), ensure_ascii=False, indent=2
+        )
+    if fmt == "csv":
+        return export.scene_list_csv(analysis.breakdown)
+    if fmt == "characters.csv":
+        return export.character_matrix_csv(analysis.breakdown)
+    if fmt == "html":
+        return export.to_html(analysis.script, analysis.breakdown, gettext=gettext, lang=lang)
+    if fmt == "uss":
+        return json.dumps(
+            export.to_uss(analysis.script, analysis.breakdown), ensure_ascii=False, indent=2
+        )
+    raise ValueError(f"unknown format '{fmt}': use json, csv, characters.csv, html or uss")
+
+
+def review_lines(analysis: Analysis) -> list[dict[str, Any]]:
+    """The script's elements in order, each with the findings on its line (for highlighting)."""
+    on_line: dict[int, list[Finding]] = {}
+    for finding in analysis.findings:
+        if finding.line is not None:
+            on_line.setdefault(finding.line, []).append(finding)
+    rows: list[dict[str, Any]] = []
+    for episode, scene in analysis.script.scenes():
+        rows.append({"kind": "scene", "line": scene.line, "text": scene.heading, "findings": []})
+        for element in scene.elements:
+            text = f"{element.speaker}：{element.text}" if element.speaker else element.text
+            rows.append(
+                {
+                    "kind": element.kind,
+                    "line": element.line,
+                    "text": text,
+                    "episode": episode.number,
+                    "findings": on_line.get(element.line, []),
+                }
+            )
+    return rows
+
+
+# Uploads kept for their owner so that the studio page can link its exports.
+def store_upload(data_dir: Path, *, data: bytes, filename: str, owner_id: int) -> str:
+    """Keep an uploaded script under a content key; returns the key."""
+    key = hashlib.sha256(data + str(owner_id).encode()).hexdigest()[:24]
+    folder = data_dir / "scripts" / key
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "script.bin").write_bytes(data)
+    meta = {"filename": Path(filename).name or "script.txt", "owner_id": owner_id}
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return key
+
+
+def load_upload(data_dir: Path, *, key: str, user_id: int, is_admin: bool) -> tuple[bytes, str]:
+    """An upload's bytes and file name, for its owner (or an admin) only."""
+    folder = data_dir / "scripts" / key
+    if not key.isalnum() or not (folder / "meta.json").is_file():
+        raise NotFoundError(f"no uploaded script {key}")
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if meta["owner_id"] != user_id and not is_admin:
+        raise NotFoundError(f"no uploaded script {key}")
+    return (folder / "script.bin").read_bytes(), str(meta["filename"])

@@ -1,0 +1,178 @@
+"""`microdrama script` as a user runs it: files in, JSON/CSV/HTML/USS out, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from tests.cli.test_cli import cli
+from tests.conftest import SHARED
+
+CLEAN = """《晚风》
+第1集 重逢
+1-1 日 内 咖啡馆
+人物：林晚、顾承泽
+△林晚推门进来，看见窗边的顾承泽。
+林晚：好久不见。
+顾承泽（OS）：她还是来了。
+顾承泽：你终于肯见我了？
+【卡点】
+第2集 真相
+2-1 夜 外 天台
+人物：林晚
+△风很大。
+林晚：原来一切都是你安排的。
+"""
+
+BLOCKING = CLEAN + "林晚：我要把你开膛破肚，打得你血肉模糊！\n"
+
+
+def _write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_breakdown_prints_the_required_json(tmp_path: Path) -> None:
+    script = _write(tmp_path, "晚风.txt", CLEAN, encoding="gb18030")
+    result = cli("script", "breakdown", str(script), data=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["title"] == "晚风"
+    first = data["episodes"][0]
+    assert first["number"] == 1 and first["ends_on_hook"] is True
+    scene = first["scenes"][0]
+    assert (scene["number"], scene["time_of_day"], scene["interior"], scene["location"]) == (
+        "1-1",
+        "日",
+        "内",
+        "咖啡馆",
+    )
+    assert scene["line"] == 3
+    names = {c["name"]: c for c in data["characters"]}
+    assert names["顾承泽"]["lines"] == 2  # the （OS） line is the same person
+    assert {loc["name"] for loc in data["locations"]} == {"咖啡馆", "天台"}
+    assert set(data["paywall_suggestion"]) >= {"episode", "reason"}
+    assert data["problems"] == []
+
+
+def test_breakdown_writes_csv_scene_list_and_character_matrix(tmp_path: Path) -> None:
+    script = _write(tmp_path, "script.txt", CLEAN)
+    out = tmp_path / "out" / "scenes.csv"
+    result = cli(
+        "script", "breakdown", str(script), "--format", "csv", "--out", str(out), data=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8-sig") as handle:
+        scenes = list(csv.reader(handle))
+    assert len(scenes) == 1 + 2
+    matrix = out.with_name("scenes.characters.csv")
+    with matrix.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert any(row[0] == "林晚" for row in rows[1:])
+
+
+def test_breakdown_exports_uss_and_html(tmp_path: Path) -> None:
+    script = _write(tmp_path, "script.txt", CLEAN)
+    uss = cli("script", "breakdown", str(script), "--format", "uss", data=tmp_path)
+    assert uss.returncode == 0, uss.stderr
+    assert "universalScheduleStandard" in json.loads(uss.stdout)
+    html = cli("script", "breakdown", str(script), "--format", "html", data=tmp_path)
+    assert html.returncode == 0 and "<table" in html.stdout and "咖啡馆" in html.stdout
+
+
+def test_review_exits_zero_without_and_one_with_a_blocking_finding(tmp_path: Path) -> None:
+    clean = cli("script", "review", str(_write(tmp_path, "a.txt", CLEAN)), data=tmp_path)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert json.loads(clean.stdout)["blocking"] is False
+    bad = cli("script", "review", str(_write(tmp_path, "b.txt", BLOCKING)), data=tmp_path)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    findings = json.loads(bad.stdout)["findings"]
+    gore = [f for f in findings if f["severity"] == "block"]
+    assert gore and gore[0]["line"] == BLOCKING.count("\n")
+    assert set(gore[0]) >= {
+        "episode",
+        "scene",
+        "line",
+        "text",
+        "rule",
+        "category",
+        "severity",
+        "citation",
+        "suggestion",
+    }
+    assert gore[0]["episode"] == 2 and gore[0]["citation"]
+
+
+def test_review_html_highlights_the_finding(tmp_path: Path) -> None:
+    out = tmp_path / "review.html"
+    result = cli(
+        "script",
+        "review",
+        str(_write(tmp_path, "b.txt", BLOCKING)),
+        "--format",
+        "html",
+        "--out",
+        str(out),
+        data=tmp_path,
+    )
+    assert result.returncode == 1
+    assert "<mark>" in out.read_text(encoding="utf-8")
+
+
+def test_user_rules_extend_the_defaults(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "house.yaml").write_text(
+        """version: 1
+name: house style
+rules:
+  - id: house.no-coffee-brands
+    category: advertising
+    severity: block
+    terms: [好久不见]
+    citation: 公司内部规定第 1 条
+    suggestion: 用虚构店名
+""",
+        encoding="utf-8",
+    )
+    result = cli(
+        "script",
+        "review",
+        str(_write(tmp_path, "a.txt", CLEAN)),
+        "--rules",
+        str(rules),
+        data=tmp_path,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert any(f["rule"] == "house.no-coffee-brands" for f in json.loads(result.stdout)["findings"])
+
+
+def test_a_bad_rule_file_names_the_file_and_field(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "broken.yaml").write_text("version: 1\nname: x\nrules:\n  - id: a\n", encoding="utf-8")
+    result = cli(
+        "script",
+        "review",
+        str(_write(tmp_path, "a.txt", CLEAN)),
+        "--rules",
+        str(rules),
+        data=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "broken.yaml" in result.stderr
+
+
+def test_a_fountain_sample_breaks_down(tmp_path: Path) -> None:
+    sample = SHARED / "scripts" / "fountain" / "Brick-and-Steel.fountain"
+    if not sample.exists():
+        import pytest
+
+        pytest.skip("shared samples missing")
+    result = cli("script", "breakdown", str(sample), data=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert sum(len(e["scenes"]) for e in data["episodes"]) >= 8
+    assert any(c["name"].upper() == "STEEL" for c in data["characters"])
