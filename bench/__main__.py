@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import import_bench, index_bench, load_bench, report_bench
+from bench import import_bench, index_bench, load_bench, report_bench, script_bench
 
 
 def main() -> None:
@@ -12,6 +12,7 @@ def main() -> None:
     import_bench.main()
     index_bench.main(large="--small" not in sys.argv)
     report_bench.main()
+    script_bench.main()
     load_bench.main()
 
 
