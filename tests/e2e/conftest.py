@@ -15,7 +15,7 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "e2e-password"
-USERS = {"ana": "analyst", "zhang": "expert", "guest": "viewer"}
+USERS = {"ana": "analyst", "zhang": "expert", "guest": "viewer", "liu": "producer"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

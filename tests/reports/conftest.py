@@ -63,8 +63,7 @@ def market(
         if not POSTGRES_UP:
             pytest.skip(f"PostgreSQL does not answer at {POSTGRES_URL}")
         schema = f"r_{uuid.uuid4().hex[:12]}"
-        with create_engine(POSTGRES_URL).begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        _admin(f'CREATE SCHEMA "{schema}"')
         separator = "&" if "?" in POSTGRES_URL else "?"
         url = f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
     settings = Settings(data_dir=folder / "var", database_url=url)
@@ -89,5 +88,12 @@ def market(
     yield Market(settings, sessions, report, folder)
     engine.dispose()
     if schema:
-        with create_engine(POSTGRES_URL).begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        _admin(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _admin(statement: str) -> None:
+    """Run one statement on the PostgreSQL test database and close the connection."""
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(statement))
+    admin.dispose()

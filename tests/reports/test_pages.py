@@ -31,6 +31,7 @@ def clients(market: Market) -> Iterator[dict[str, _Authorised]]:
     app = create_app(market.settings)
     with TestClient(app) as client:
         yield {role: _Authorised(client, token) for role, token in tokens.items()}
+    app.state.engine.dispose()
 
 
 class _Authorised:

@@ -32,8 +32,10 @@ def tokens(sessions: sessionmaker[Session]) -> dict[str, str]:
 
 @pytest.fixture
 def client(settings: Settings, tokens: dict[str, str]) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
+    app = create_app(settings)
+    with TestClient(app) as test_client:
         yield test_client
+    app.state.engine.dispose()
 
 
 def _auth(tokens: dict[str, str], name: str) -> dict[str, str]:

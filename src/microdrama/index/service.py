@@ -301,7 +301,9 @@ def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> N
 def _finite(frame: pl.DataFrame) -> pl.DataFrame:
     """NaN and infinities (not JSON, and not numbers a reader expects) become null."""
     floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
-    return frame.with_columns(pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in floats)
+    return frame.with_columns(
+        pl.when(pl.col(c).is_finite()).then(pl.col(c)).alias(c) for c in floats
+    )
 
 
 def latest_run(session: Session, *, period: str, published_only: bool = False) -> IndexRun:

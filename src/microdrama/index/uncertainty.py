@@ -8,19 +8,24 @@ audience rating with v votes as R + σ/√v·z, an expert mean as its estimate +
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
+from scipy import sparse
 from scipy.stats import kendalltau
 
 from microdrama.index.config import DATA_DIMENSIONS, IndexConfig
 from microdrama.index.scoring import (
     F64,
+    I64,
     Layout,
     cohort_percentiles,
     composite,
     ranks,
     row_dimensions,
+    submetrics,
     to_works,
 )
 
@@ -95,45 +100,35 @@ def bootstrap(
 ) -> Intervals:
     """Replicate scores and ranks; the interval is the central `config.interval` share."""
     rng = np.random.default_rng(config.seed)
-    scores: list[np.ndarray] = []
-    rank_draws: list[np.ndarray] = []
+    plan = _plan(noise, layout, expert, integrity, eligible, config)
+    ranked = np.flatnonzero(plan.known)
+    draws = np.full((config.bootstrap, point.size), np.nan, dtype=np.float32)
+    rank_draws = np.empty((config.bootstrap, ranked.size), dtype=np.float32)
     done = 0
     while done < config.bootstrap:
         batch = min(BATCH, config.bootstrap - done)
         shape = (batch, layout.cohort.size)
+        score = np.zeros((batch, layout.works))
         plays_shock = rng.standard_normal(shape)
-        values = {}
-        for name, base in noise.baseline.items():
+        for name in noise.baseline:
             shock = plays_shock if name in noise.shared_with_plays else rng.standard_normal(shape)
-            drawn = base[None, :] + noise.sd[name][None, :] * shock
-            values[name] = drawn if name == "growth" else np.maximum(drawn, 0.0)
-        pcts = {
-            name: cohort_percentiles(v, noise.baseline[name], layout.cohort)
-            for name, v in values.items()
-        }
-        dims = {d: to_works(v, layout) for d, v in row_dimensions(pcts, config).items()}
-        expert_draw = expert.score[None, :] + expert.se[None, :] * rng.standard_normal(
-            (batch, expert.score.size)
-        )
-        expert_pct = expert_percentiles(
-            np.where(np.isnan(expert.score), np.nan, expert_draw), expert.score
-        )
-        score = np.where(eligible[None, :], composite(dims, expert_pct, integrity, config), np.nan)
-        scores.append(score.astype(np.float32))
-        rank_draws.append(ranks(score).astype(np.float32))
+            if (part := plan.metrics.get(name)) is not None:
+                score += part.percentiles(shock, clip=name != "growth") @ part.weights
+        if plan.expert is not None:
+            shock = rng.standard_normal((batch, layout.works))
+            score += plan.expert.percentiles(shock, clip=False) @ plan.expert.weights
+        score = score[:, ranked]
+        draws[done : done + batch, ranked] = score
+        rank_draws[done : done + batch] = _fast_ranks(score)
         done += batch
-    draws = np.concatenate(scores)
-    rank_matrix = np.concatenate(rank_draws)
     tail = (1 - config.interval) / 2
     point_rank = ranks(point)
-    # Works that are not eligible have no draws: their bounds stay NaN.
+    # Works that are not ranked have no draws: their bounds stay NaN.
     low = np.full(point.shape, np.nan)
     high, rank_low, rank_high = low.copy(), low.copy(), low.copy()
-    if eligible.any():
-        low[eligible], high[eligible] = np.quantile(draws[:, eligible], [tail, 1 - tail], axis=0)
-        rank_low[eligible], rank_high[eligible] = np.quantile(
-            rank_matrix[:, eligible], [tail, 1 - tail], axis=0
-        )
+    if ranked.size:
+        low[ranked], high[ranked] = np.quantile(draws[:, ranked], [tail, 1 - tail], axis=0)
+        rank_low[ranked], rank_high[ranked] = np.quantile(rank_draws, [tail, 1 - tail], axis=0)
     return Intervals(
         score=point,
         score_low=np.fmin(low, point),
@@ -142,6 +137,155 @@ def bootstrap(
         rank_low=np.fmin(np.floor(rank_low), point_rank),
         rank_high=np.fmax(np.ceil(rank_high), point_rank),
     )
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    """The known values of one sub-metric, cohort after cohort: how each is drawn, the cohort's
+    sorted baseline, and how much its percentile adds to its work's score."""
+
+    rows: I64  # positions in the layout, grouped by cohort
+    cuts: list[tuple[int, int]]  # each cohort's [start, end) in `rows`
+    base: F64
+    sd: F64
+    references: list[F64]
+    weights: sparse.csr_array  # (rows, works): the percentile's weight in the work's score
+
+    def percentiles(self, shock: F64, *, clip: bool) -> F64:
+        """Percentiles of one batch of replicates, given every layout row's shock."""
+        drawn = self.base + self.sd * np.take(shock, self.rows, axis=1)
+        if clip:
+            np.maximum(drawn, 0.0, out=drawn)
+        out = np.empty(drawn.shape)
+        for (start, end), reference in zip(self.cuts, self.references, strict=True):
+            _percentiles(drawn[:, start:end], reference, out=out[:, start:end])
+        return out
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What stays fixed across replicates: a drawn value is unknown exactly where its baseline
+    is, so every renormalised weight on the way from percentiles to the score is fixed too, and
+    a replicate's score is a weighted sum of its percentiles."""
+
+    metrics: dict[str, _Drawn]
+    expert: _Drawn | None
+    known: npt.NDArray[np.bool_]  # works with a score (eligible, some data dimension known)
+
+
+def _plan(
+    noise: Noise,
+    layout: Layout,
+    expert: Expert,
+    integrity: F64,
+    eligible: np.ndarray,
+    config: IndexConfig,
+) -> _Plan:
+    """The weight of each sub-metric's percentile in its work's score, cohort by cohort."""
+    works = layout.works
+    known = {name: ~np.isnan(values) for name, values in noise.baseline.items()}
+    metrics = submetrics(config)
+    # Inside a row's dimension: each known sub-metric's share of the dimension's weight.
+    share: dict[str, F64] = {}
+    row_known: dict[str, npt.NDArray[np.bool_]] = {}
+    for dimension in DATA_DIMENSIONS:
+        names = [n for n, (d, _) in metrics.items() if d == dimension]
+        total = np.zeros(layout.cohort.size)
+        for n in names:
+            total += np.where(known[n], metrics[n][1], 0.0)
+        row_known[dimension] = total > 0
+        for n in names:
+            share[n] = np.where(known[n], metrics[n][1] / np.where(total > 0, total, 1.0), 0.0)
+    # Across a work's platforms: each row's share of the plays of the rows knowing the dimension;
+    # across dimensions: each known dimension's share of the data weights.
+    weights = config.data_weights()
+    row_share: dict[str, F64] = {}
+    data_total = np.zeros(works)
+    for dimension in DATA_DIMENSIONS:
+        weight = np.where(row_known[dimension], layout.weight, 0.0)
+        per_work = np.bincount(layout.work, weights=weight, minlength=works)
+        row_share[dimension] = weight / np.where(per_work > 0, per_work, 1.0)[layout.work]
+        data_total += np.where(per_work > 0, weights[dimension], 0.0)
+    data_known = data_total > 0
+    has_expert = ~np.isnan(expert.score)
+    blend = config.data_weight + config.expert_weight
+    data_part = np.where(has_expert, config.data_weight / blend, 1.0)
+    scale = integrity * data_part / np.where(data_known, data_total, 1.0)
+    drawn: dict[str, _Drawn] = {}
+    for name, (dimension, _) in metrics.items():
+        coef = weights[dimension] * scale[layout.work] * row_share[dimension] * share[name]
+        rows = np.flatnonzero(known[name])
+        if rows.size:
+            drawn[name] = _drawn(
+                rows,
+                layout.cohort[rows],
+                noise.baseline[name],
+                noise.sd[name],
+                coef,
+                layout.work,
+                works,
+            )
+    reviewed = np.flatnonzero(has_expert)
+    expert_drawn = None
+    if reviewed.size:
+        expert_drawn = _drawn(
+            reviewed,
+            np.zeros(reviewed.size, np.int64),
+            expert.score,
+            expert.se,
+            integrity * config.expert_weight / blend,
+            np.arange(works),
+            works,
+        )
+    known_works = np.asarray(eligible, dtype=bool) & data_known
+    return _Plan(metrics=drawn, expert=expert_drawn, known=known_works)
+
+
+def _drawn(rows: I64, cohort: I64, base: F64, sd: F64, coef: F64, work: I64, works: int) -> _Drawn:
+    order = np.argsort(cohort, kind="stable")
+    rows, cohort = rows[order], cohort[order]
+    edges = [0, *(np.flatnonzero(np.diff(cohort)) + 1).tolist(), rows.size]
+    cuts = list(itertools.pairwise(edges))
+    values = base[rows]
+    return _Drawn(
+        rows=rows,
+        cuts=cuts,
+        base=values,
+        sd=sd[rows],
+        references=[np.sort(values[start:end]) for start, end in cuts],
+        weights=sparse.csr_array(
+            (coef[rows], (np.arange(rows.size), work[rows])), shape=(rows.size, works)
+        ),
+    )
+
+
+def _percentiles(drawn: F64, reference: F64, *, out: F64) -> None:
+    """0–100 percentile of each drawn value among the sorted reference (average rank of ties).
+
+    The same as `cohort_percentiles`, computed faster: each replicate's values are sorted
+    first, so that the binary searches walk the reference in order.
+    """
+    order = np.argsort(drawn, axis=1)
+    ordered = np.take_along_axis(drawn, order, axis=1)
+    below = np.searchsorted(reference, ordered, side="left")
+    through = below.copy()
+    tied = reference[np.minimum(below, reference.size - 1)] == ordered
+    if tied.any():
+        through[tied] = np.searchsorted(reference, ordered[tied], side="right")
+    np.put_along_axis(out, order, 100.0 * (below + through) / (2.0 * reference.size), axis=1)
+
+
+def _fast_ranks(scores: F64) -> npt.NDArray[np.float32]:
+    """1 = best per replicate row, for scores without NaN (ties in any fixed order)."""
+    order = np.argsort(-scores, axis=1)
+    result = np.empty(scores.shape, dtype=np.float32)
+    np.put_along_axis(
+        result,
+        order,
+        np.broadcast_to(np.arange(1, scores.shape[1] + 1, dtype=np.float32), scores.shape),
+        axis=1,
+    )
+    return result
 
 
 def tiers(intervals: Intervals) -> list[str | None]:

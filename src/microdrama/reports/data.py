@@ -9,7 +9,7 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from microdrama.catalog.models import City, Company, Work, WorkCompany, WorkGenre
+from microdrama.catalog.models import City, Company, Platform, Work, WorkCompany, WorkGenre
 from microdrama.index.models import ExpertEstimate, IndexFlag, IndexResult, IndexRun
 from microdrama.index.periods import Period
 from microdrama.lake import metrics as lake
@@ -49,6 +49,7 @@ class ReportData:
     previous_run: IndexRun | None
     lake_version: int
     scoped: bool
+    platforms: pl.DataFrame  # platform, platform_en
 
 
 def works_frame(session: Session, ids: set[int] | None) -> pl.DataFrame:
@@ -262,4 +263,9 @@ def load(
         previous_run=previous_run,
         lake_version=version,
         scoped=ids is not None,
+        platforms=pl.DataFrame(
+            session.execute(select(Platform.name, Platform.name_en).order_by(Platform.name)).all(),
+            schema={"platform": pl.Utf8, "platform_en": pl.Utf8},
+            orient="row",
+        ),
     )

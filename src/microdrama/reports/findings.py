@@ -40,6 +40,11 @@ def _genre(key: object, lang: str) -> str:
     return label.zh if lang == "zh" else label.en
 
 
+def _platform(row: dict[str, object], lang: str) -> str:
+    english = row.get("platform_en")
+    return str(english if lang == "en" and english else row["platform"])
+
+
 def _metric(frames: dict[str, pl.DataFrame], name: str) -> dict[str, object] | None:
     rows = frames["market_totals"].filter(pl.col("metric") == name).to_dicts()
     return rows[0] if rows else None
@@ -188,10 +193,10 @@ def _platforms(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[F
     worst = platforms.sort("revenue_per_1000_plays_yuan").row(0, named=True)
     ratio = best["revenue_per_1000_plays_yuan"] / max(worst["revenue_per_1000_plays_yuan"], 1e-9)
     text = _("{best} earns the most per play: ¥{value} per 1,000 plays, {ratio}× {worst}.").format(
-        best=best["platform"],
+        best=_platform(best, lang),
         value=f"{best['revenue_per_1000_plays_yuan']:.2f}",
         ratio=f"{ratio:.1f}",
-        worst=worst["platform"],
+        worst=_platform(worst, lang),
     )
     return [Finding("platform_revenue", 0.3 + min(ratio / 20, 0.4), text, ("platforms",))]
 
@@ -234,7 +239,7 @@ def _integrity(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[F
     ).format(
         share=fmt.percent(discounted / total, digits=2),
         plays=fmt.count(discounted, lang),
-        platform=worst["platform"],
+        platform=_platform(worst, lang),
         worst=fmt.percent(worst["discounted_share"], digits=2),
     )
     return [

@@ -293,6 +293,7 @@ def platforms(data: ReportData) -> pl.DataFrame:
             ).alias("revenue_per_1000_plays_yuan"),
         )
         .with_columns((pl.col("plays") / pl.col("plays").sum()).alias("share"))
+        .join(data.platforms, on="platform", how="left")
         .sort(["plays", "platform"], descending=[True, False])
     )
 
@@ -370,7 +371,7 @@ def _integrity_by(data: ReportData, by: str) -> pl.DataFrame:
 @query("integrity_platforms")
 def integrity_platforms(data: ReportData) -> pl.DataFrame:
     """Traffic flagged as fake and discounted, by platform."""
-    return _integrity_by(data, "platform")
+    return _integrity_by(data, "platform").join(data.platforms, on="platform", how="left")
 
 
 @query("integrity_genres")

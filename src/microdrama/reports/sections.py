@@ -65,6 +65,14 @@ class Texts:
         label = genre_label(str(key))
         return label.zh if self.lang == "zh" else label.en
 
+    def platform_label(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The frame with `platform_label`: the English name in English reports when known."""
+        if self.lang == "en" and "platform_en" in frame.columns:
+            label = pl.coalesce("platform_en", "platform")
+        else:
+            label = pl.col("platform")
+        return frame.with_columns(label.alias("platform_label"))
+
     def quote(self, *keys: str) -> list[str]:
         """The findings with these keys that exist, as paragraphs."""
         return [self.found[k].text for k in keys if k in self.found]
@@ -322,14 +330,14 @@ def platforms(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
     """Per-episode reach, completion, revenue per play by platform."""
     _ = t._
     section = Section("platforms", _("Platforms"), t.quote("platform_revenue"))
-    frame = frames["platforms"]
+    frame = t.platform_label(frames["platforms"])
     section.tables.append(
         table(
             frame,
             _("Platforms compared"),
             "platforms",
             [
-                ("platform", _("Platform"), text),
+                ("platform_label", _("Platform"), text),
                 ("works", _("Works"), t.count),
                 ("share", _("Share of plays"), pct),
                 ("per_episode_reach", _("Plays per episode (median work)"), t.count),
@@ -344,7 +352,7 @@ def platforms(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             "platforms",
             _("Plays per episode and revenue per 1,000 plays"),
             "bar",
-            frame["platform"].to_list(),
+            frame["platform_label"].to_list(),
             [
                 Series(_("Plays per episode (median work)"), frame["per_episode_reach"].to_list()),
                 Series(
@@ -430,13 +438,13 @@ def integrity(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
         ("discounted_plays", _("Plays discounted"), t.count),
         ("discounted_share", _("Share of plays discounted"), lambda v: fmt.percent(v, digits=2)),
     ]
-    by_platform = frames["integrity_platforms"]
+    by_platform = t.platform_label(frames["integrity_platforms"])
     section.tables.append(
         table(
             by_platform,
             _("Flagged traffic by platform"),
             "integrity_platforms",
-            [("platform", _("Platform"), text), *columns],
+            [("platform_label", _("Platform"), text), *columns],
         )
     )
     section.tables.append(
@@ -455,7 +463,7 @@ def integrity(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             "integrity",
             _("Share of plays discounted as fake traffic"),
             "bar",
-            by_platform["platform"].to_list(),
+            by_platform["platform_label"].to_list(),
             [
                 Series(
                     _("Share of plays discounted (%)"),
