@@ -14,7 +14,10 @@ from microdrama.errors import MicrodramaError
 app = typer.Typer(help="Script studio: breakdown and compliance pre-review.", no_args_is_help=True)
 
 FileArg = Annotated[
-    Path, typer.Argument(exists=True, dir_okay=False, help="Script: .txt .md .docx .fountain .fdx")
+    Path,
+    typer.Argument(
+        exists=True, dir_okay=False, help="Script (.txt .md .docx .fountain .fdx) or subtitles"
+    ),
 ]
 
 
@@ -105,12 +108,18 @@ def review_command(
 ) -> None:
     """Compliance pre-review; exit 0 without a "block" finding, 1 with one, 2 on bad input.
 
+    Subtitle files (.srt, .vtt) are reviewed cue by cue.
+
     Example: microdrama script review 剧本.txt --rules my-rules/ --format html --out review.html
     """
     import json
 
     from microdrama.script import service
     from microdrama.script.compliance.filing import FilingData
+
+    if service.is_subtitle(file.name):
+        _review_subtitles(file, rules=rules, out=out)
+        return
 
     filing = None
     if investment is not None or tier or filing_no:
@@ -130,6 +139,25 @@ def review_command(
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no findings"
     err_console.print(f"{analysis.name}: {summary}")
     if analysis.blocking:
+        raise typer.Exit(1)
+
+
+def _review_subtitles(file: Path, *, rules: Path | None, out: Path | None) -> None:
+    import json
+
+    from microdrama.script import service
+    from microdrama.script.compliance.engine import has_blocking
+
+    try:
+        findings = service.review_subtitles(file.read_bytes(), rules=service.rules_from(rules))
+    except (MicrodramaError, OSError) as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    blocking = has_blocking(findings)
+    body = {"file": file.name, "blocking": blocking, "findings": [f.to_dict() for f in findings]}
+    _write(json.dumps(body, ensure_ascii=False, indent=2), out)
+    err_console.print(f"{file.name}: {len(findings)} finding(s)")
+    if blocking:
         raise typer.Exit(1)
 
 

@@ -13,11 +13,12 @@ from typing import Any, Literal
 from microdrama.errors import NotFoundError
 from microdrama.script import export
 from microdrama.script.breakdown import Breakdown, BreakdownConfig, breakdown
-from microdrama.script.compliance.engine import Finding, has_blocking, review
+from microdrama.script.compliance.engine import Finding, has_blocking, review, review_texts
 from microdrama.script.compliance.filing import FilingData
 from microdrama.script.compliance.rules import RuleSet, load_rule_set
 from microdrama.script.document import SCHEMA_VERSION, Script
 from microdrama.script.parser import parse_bytes
+from microdrama.script.subtitles import SUBTITLE_SUFFIXES, subtitle_lines
 
 Gettext = Callable[[str], str]
 ExportFormat = Literal["json", "csv", "characters.csv", "html", "uss"]
@@ -71,6 +72,16 @@ def analyse(
     result = breakdown(script, config, gettext=gettext)
     findings = review(script, rules or default_rules(), filing=filing)
     return Analysis(Path(filename).name, script, result, findings)
+
+
+def review_subtitles(data: bytes, *, rules: RuleSet | None = None) -> list[Finding]:
+    """Findings in a subtitle file (.srt, .vtt): every cue's text, with its line number."""
+    return review_texts(subtitle_lines(data), rules or default_rules())
+
+
+def is_subtitle(filename: str) -> bool:
+    """Whether the file is a subtitle file rather than a script."""
+    return Path(filename).suffix.lower() in SUBTITLE_SUFFIXES
 
 
 def review_dict(analysis: Analysis) -> dict[str, Any]:
