@@ -176,3 +176,19 @@ def test_a_fountain_sample_breaks_down(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert sum(len(e["scenes"]) for e in data["episodes"]) >= 8
     assert any(c["name"].upper() == "STEEL" for c in data["characters"])
+
+
+def test_review_checks_the_filing_data_of_a_catalogue_work(tmp_path: Path) -> None:
+    works = tmp_path / "works.csv"
+    works.write_text(
+        "work_id,title,episodes,investment_tier,filing_no\nW1,晚风,2,key,\n", encoding="utf-8"
+    )
+    imported = cli("import", "works", str(works), data=tmp_path)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    script = _write(tmp_path, "a.txt", CLEAN)
+    result = cli("script", "review", str(script), "--work", "W1", data=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr  # 重点 without a number blocks
+    filing = [f for f in json.loads(result.stdout)["findings"] if f["category"] == "filing"]
+    assert filing and filing[0]["severity"] == "block"
+    missing = cli("script", "review", str(script), "--work", "W404", data=tmp_path)
+    assert missing.returncode == 2 and "W404" in missing.stderr

@@ -105,6 +105,12 @@ def review_command(
         str | None, typer.Option("--tier", help="Filing tier: 重点/普通/其他 or key/ordinary/other")
     ] = None,
     filing_no: Annotated[str | None, typer.Option("--filing-no", help="Filing number")] = None,
+    work: Annotated[
+        str | None,
+        typer.Option(
+            "--work", help="Take tier, filing number and episodes from this catalogue work"
+        ),
+    ] = None,
 ) -> None:
     """Compliance pre-review; exit 0 without a "block" finding, 1 with one, 2 on bad input.
 
@@ -121,10 +127,18 @@ def review_command(
         _review_subtitles(file, rules=rules, out=out)
         return
 
+    episodes = None
+    if work is not None:
+        tier, filing_no, episodes = _catalogue_filing(work, tier=tier, filing_no=filing_no)
     filing = None
-    if investment is not None or tier or filing_no:
+    if investment is not None or tier or filing_no or work:
         try:
-            filing = FilingData(investment_yuan=investment, tier=tier, filing_number=filing_no)
+            filing = FilingData(
+                investment_yuan=investment,
+                tier=tier,
+                filing_number=filing_no,
+                episode_count=episodes,
+            )
         except (ValueError, MicrodramaError) as exc:
             err_console.print(f"[red]error:[/red] filing data: {exc}")
             raise typer.Exit(2) from exc
@@ -140,6 +154,23 @@ def review_command(
     err_console.print(f"{analysis.name}: {summary}")
     if analysis.blocking:
         raise typer.Exit(1)
+
+
+def _catalogue_filing(
+    work_id: str, *, tier: str | None, filing_no: str | None
+) -> tuple[str | None, str | None, int | None]:
+    """Tier, filing number and episode count of a catalogue work (options given win)."""
+    from sqlalchemy import select
+
+    from microdrama.catalog.models import Work
+    from microdrama.cli.runtime import runtime
+
+    with runtime().unit_of_work() as session:
+        found = session.scalars(select(Work).where(Work.external_id == work_id)).first()
+        if found is None:
+            err_console.print(f"[red]error:[/red] no work {work_id} in the catalogue")
+            raise typer.Exit(2)
+        return tier or found.investment_tier, filing_no or found.filing_no, found.episodes
 
 
 def _review_subtitles(file: Path, *, rules: Path | None, out: Path | None) -> None:
