@@ -73,8 +73,10 @@ def test_a_producer_uploads_a_word_script_and_sees_breakdown_and_review(
     ):
         export = client.get(f"/scripts/{key}/export.{fmt}", headers=headers)
         assert export.status_code == 200 and expected in export.text, fmt
-    # Another producer cannot open it, even with the link.
+    # Another producer cannot open it, even with the link, nor sees it listed.
     assert client.get(f"/scripts/{key}", headers=_auth(tokens, "p2")).status_code == 404
+    assert f"/scripts/{key}" in client.get("/scripts", headers=headers).text
+    assert f"/scripts/{key}" not in client.get("/scripts", headers=_auth(tokens, "p2")).text
 
 
 def test_experts_have_no_studio(client: TestClient, tokens: dict[str, str]) -> None:

@@ -24,13 +24,17 @@ EXPORTS = ("json", "csv", "characters.csv", "html", "uss", "review.json", "revie
 
 def _page(request: Request, t: Translator, **context: Any) -> HTMLResponse:
     context.setdefault("error", None)
+    context.setdefault("uploads", [])
     return render(request, t, "scripts/studio.html", **context)
 
 
 @router.get("/scripts", response_class=HTMLResponse, dependencies=[require("uses_studio")])
-def studio(request: Request, t: TranslatorDep) -> HTMLResponse:
-    """The upload form."""
-    return _page(request, t)
+def studio(
+    request: Request, settings: SettingsDep, t: TranslatorDep, user: SignedIn
+) -> HTMLResponse:
+    """The upload form and the user's earlier uploads."""
+    uploads = service.list_uploads(settings.data_dir, owner_id=user.id)
+    return _page(request, t, uploads=uploads)
 
 
 @router.post(

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -152,9 +153,25 @@ def store_upload(data_dir: Path, *, data: bytes, filename: str, owner_id: int) -
     folder = data_dir / "scripts" / key
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "script.bin").write_bytes(data)
-    meta = {"filename": Path(filename).name or "script.txt", "owner_id": owner_id}
+    meta = {
+        "filename": Path(filename).name or "script.txt",
+        "owner_id": owner_id,
+        "uploaded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "bytes": len(data),
+    }
     (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return key
+
+
+def list_uploads(data_dir: Path, *, owner_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    """The owner's uploaded scripts, newest first: key, file name, time, size."""
+    found = []
+    for meta_path in (data_dir / "scripts").glob("*/meta.json"):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("owner_id") == owner_id:
+            found.append({"key": meta_path.parent.name, **meta})
+    found.sort(key=lambda m: (str(m.get("uploaded_at", "")), m["key"]), reverse=True)
+    return found[:limit]
 
 
 def load_upload(data_dir: Path, *, key: str, user_id: int, is_admin: bool) -> tuple[bytes, str]:
