@@ -1,4 +1,4 @@
-"""From flagged daily rows to the raw metrics behind each data dimension, per work and platform.
+"""From window summaries to the raw metrics behind each data dimension, per work and platform.
 
 Pure Polars. Unknown stays unknown: a sum over days is null when no day knows the value.
 """
@@ -8,63 +8,12 @@ from __future__ import annotations
 import polars as pl
 
 from microdrama.index.config import IndexConfig
-from microdrama.index.periods import Period
 
 KEY = ["work_id", "platform"]
 # Previous-window days needed before growth against it means anything.
 MIN_PREVIOUS_DAYS = 3
 # Episodes assumed when a work's count is unknown and its cohort knows none (the median title).
 DEFAULT_EPISODES = 70.0
-
-
-def _known_sum(expr: pl.Expr, name: str) -> pl.Expr:
-    return pl.when(expr.count() > 0).then(expr.sum()).alias(name)
-
-
-def window_summaries(flagged: pl.LazyFrame, *, period: Period, previous: Period) -> pl.LazyFrame:
-    """Per work and platform: the window's totals and daily spreads, and the previous window's."""
-    current = flagged.filter(pl.col("date").is_between(period.start, period.end))
-    revenue = (
-        pl.when(pl.col("recharge_fen").is_null() & pl.col("ad_revenue_fen").is_null())
-        .then(None)
-        .otherwise(pl.col("recharge_fen").fill_null(0) + pl.col("ad_revenue_fen").fill_null(0))
-    )
-    interactions = pl.sum_horizontal(
-        pl.col("effective_likes"), pl.col("comments"), pl.col("shares"), pl.col("favorites")
-    )
-    completion_known = pl.col("completion_rate").is_not_null() & pl.col("plays").is_not_null()
-    summary = (
-        current.with_columns(revenue.alias("revenue_fen"), interactions.alias("interactions"))
-        .group_by(KEY)
-        .agg(
-            pl.col("date").n_unique().alias("days"),
-            _known_sum(pl.col("plays"), "plays"),
-            pl.col("effective_plays").sum().alias("effective_plays"),
-            pl.col("effective_plays").std().fill_null(0.0).alias("sd_effective_plays"),
-            _known_sum(pl.col("viewers"), "viewers"),
-            _known_sum(pl.col("watch_minutes"), "watch_minutes"),
-            (
-                (pl.col("completion_rate") * pl.col("plays")).filter(completion_known).sum()
-                / pl.col("plays").filter(completion_known).sum()
-            ).alias("completion"),
-            pl.col("completion_rate").std().alias("sd_completion"),
-            pl.col("completion_rate").count().alias("completion_days"),
-            pl.col("interactions").sum().alias("interactions"),
-            _known_sum(pl.col("revenue_fen"), "revenue_fen"),
-            pl.col("revenue_fen").std().alias("sd_revenue_fen"),
-            _known_sum(pl.col("ad_spend_fen"), "ad_spend_fen"),
-            pl.col("flagged").sum().alias("flagged_days"),
-        )
-    )
-    before = (
-        flagged.filter(pl.col("date").is_between(previous.start, previous.end))
-        .group_by(KEY)
-        .agg(
-            pl.col("effective_plays").sum().alias("previous_effective_plays"),
-            pl.col("date").n_unique().alias("previous_days"),
-        )
-    )
-    return summary.join(before, on=KEY, how="left")
 
 
 def raw_metrics(

@@ -15,24 +15,12 @@ import numpy as np
 import polars as pl
 
 from microdrama.index import experts as expert_model
-from microdrama.index import integrity as integrity_checks
 from microdrama.index.config import DATA_DIMENSIONS, METHOD_VERSION, IndexConfig
-from microdrama.index.dimensions import raw_metrics, window_summaries
+from microdrama.index.dimensions import raw_metrics
 from microdrama.index.periods import Period
+from microdrama.index.prepare import Prepared
 from microdrama.index.scoring import Layout, contributions
 from microdrama.index.uncertainty import Expert, Noise, bootstrap, point_scores, stability, tiers
-
-# Days of data before the previous window that the integrity baselines may lean on.
-LEAD_IN_DAYS = 7
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """One partition of works reduced to what the ranking needs."""
-
-    summaries: pl.DataFrame  # per work × platform: window totals, spreads, previous window
-    integrity: pl.DataFrame  # per work: integrity, flagged_days, discounted_plays, plays
-    flags: pl.DataFrame  # flagged days in the window: work_id, platform, date, reason, ...
 
 
 @dataclass(frozen=True)
@@ -46,38 +34,6 @@ class IndexOutput:
     disagreements: pl.DataFrame
     stability: dict[str, float]
     method: str = METHOD_VERSION
-
-
-def prepare(daily: pl.LazyFrame, *, period: Period, config: IndexConfig) -> Prepared:
-    """Flag fake traffic and summarise one partition's daily rows for the period."""
-    if config.apply_integrity:
-        flagged = integrity_checks.flag_days(daily, config.integrity)
-    else:
-        flagged = daily.with_columns(
-            pl.lit(False).alias("flagged"),
-            pl.lit(None, pl.Utf8).alias("reason"),
-            pl.col("plays").cast(pl.Float64).alias("effective_plays"),
-            pl.col("likes").cast(pl.Float64).alias("effective_likes"),
-        )
-    # Materialise once: three results read the flagged rows, and the checks are the costly part.
-    flagged = flagged.collect().lazy()
-    previous = period.previous()
-    summaries = window_summaries(flagged, period=period, previous=previous)
-    in_window = flagged.filter(pl.col("date").is_between(period.start, period.end))
-    works = integrity_checks.summarise(in_window)
-    flags = in_window.filter(pl.col("flagged")).select(
-        "work_id",
-        "platform",
-        "date",
-        "reason",
-        "plays",
-        "effective_plays",
-        "likes",
-        "effective_likes",
-        "viewers",
-    )
-    frames = pl.collect_all([summaries, works, flags])
-    return Prepared(summaries=frames[0], integrity=frames[1], flags=frames[2])
 
 
 def compute(

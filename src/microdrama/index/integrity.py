@@ -430,6 +430,13 @@ def _order(daily: pl.DataFrame) -> tuple[_Ints | None, _Ints]:
     return order, _series_starts(_columns(daily, KEY)[order])
 
 
+def sorted_counts(values: npt.NDArray[Any], order: _Ints | None) -> _Floats:
+    """A count in sorted order as floats, clipped at zero, NaN where unknown: the effective
+    volume of every day no check flagged."""
+    clipped: _Floats = np.maximum(values if order is None else values[order], 0.0, dtype=np.float64)
+    return clipped  # NaN stays NaN
+
+
 def _column(daily: pl.DataFrame, name: str) -> npt.NDArray[Any]:
     """A column in input order, NaN where unknown: a view of Polars' memory where it can be."""
     column = daily.get_column(name)
@@ -438,23 +445,37 @@ def _column(daily: pl.DataFrame, name: str) -> npt.NDArray[Any]:
     return column.to_numpy()
 
 
-def _effective_start(values: npt.NDArray[Any], order: _Ints | None) -> _Floats:
-    """A count in sorted order as floats, clipped at zero, NaN where unknown."""
-    clipped: _Floats = np.maximum(values if order is None else values[order], 0.0, dtype=np.float64)
-    return clipped  # NaN stays NaN
+@dataclass(frozen=True)
+class Hits:
+    """The flagged days of sorted rows: where they are, what they keep, and why."""
+
+    rows: _Ints  # positions in sorted order, ascending
+    plays: _Floats  # effective plays (NaN where plays are unknown)
+    likes: _Floats  # effective likes (NaN where likes are unknown)
+    reason: pl.Series
+
+    def scatter(self, n: int, plays: _Floats, likes: _Floats) -> tuple[_Bools, pl.Series]:
+        """Write the effective volumes into full sorted arrays; the flags and reasons of all."""
+        plays[self.rows] = self.plays
+        likes[self.rows] = self.likes
+        flagged = np.zeros(n, np.bool_)
+        flagged[self.rows] = True
+        reason = pl.repeat(None, n, dtype=pl.Utf8, eager=True)
+        if self.rows.size:
+            reason.scatter(self.rows, self.reason)
+        return flagged, reason
 
 
-def _judge_all(
-    daily: pl.DataFrame, order: _Ints | None, starts: _Ints, params: IntegrityParams
-) -> tuple[_Bools, _Floats, _Floats, pl.Series]:
-    """Flags, effective plays and likes, and reasons of the rows in sorted order."""
+def judge(daily: pl.DataFrame, order: _Ints | None, starts: _Ints, params: IntegrityParams) -> Hits:
+    """The flagged days of the rows in sorted order (`_order`); every other day keeps its volume.
+
+    Reads plays, viewers, likes, completion_rate and watch_minutes.
+    """
     n = daily.height
     lengths = np.diff(np.append(starts, n))
     names = ("plays", "viewers", "likes", "completion_rate", "watch_minutes")
     p, v, l, c, watch = (_column(daily, k) for k in names)  # noqa: E741
-    plays, likes = _effective_start(p, order), _effective_start(l, order)
-    flagged = np.zeros(n, np.bool_)
-    evidence: list[dict[str, npt.NDArray[Any]]] = []
+    found: list[dict[str, npt.NDArray[Any]]] = []
     # Series long enough to judge, by length, cut into blocks of similar widths.
     judged = np.flatnonzero(lengths >= max(params.min_days, 1))
     judged = judged[np.argsort(lengths[judged], kind="stable")]
@@ -487,25 +508,26 @@ def _judge_all(
             lpp=np.where(bp > 0, bl / bp, np.nan),
         )
         _judge(b, real, params)
-        effective_plays, effective_likes = _effective(b)
-        plays[at] = effective_plays[real]
-        likes[at] = effective_likes[real]
-        hit = b.f_plays | b.f_lpp
-        flagged[at] = hit[real]
-        hit_series, hit_days = np.nonzero(hit)
+        hit_series, hit_days = np.nonzero(b.f_plays | b.f_lpp)
         if hit_series.size:
-            found = _evidence(b, hit_series, hit_days)
-            found["row"] = starts[series][hit_series] + hit_days
-            evidence.append(found)
-    reason = pl.repeat(None, n, dtype=pl.Utf8, eager=True)
-    if evidence:
-        columns = {k: np.concatenate([e[k] for e in evidence]) for k in evidence[0]}
-        rows = columns.pop("row")
-        found_frame = pl.DataFrame(
-            {_P + k: pl.Series(values, nan_to_null=True) for k, values in columns.items()}
-        )
-        reason.scatter(rows, found_frame.select(_reason(params)).to_series())
-    return flagged, plays, likes, reason
+            effective_plays, effective_likes = _effective(b)
+            evidence = _evidence(b, hit_series, hit_days)
+            evidence["row"] = starts[series][hit_series] + hit_days
+            evidence["effective_plays"] = effective_plays[hit_series, hit_days]
+            evidence["effective_likes"] = effective_likes[hit_series, hit_days]
+            found.append(evidence)
+    if not found:
+        none = np.empty(0)
+        return Hits(np.empty(0, np.intp), none, none, pl.Series("reason", [], pl.Utf8))
+    columns = {k: np.concatenate([e[k] for e in found]) for k in found[0]}
+    rows = columns.pop("row")
+    plays, likes = columns.pop("effective_plays"), columns.pop("effective_likes")
+    frame = pl.DataFrame(
+        {_P + k: pl.Series(values, nan_to_null=True) for k, values in columns.items()}
+    )
+    reason = frame.select(_reason(params)).to_series().alias("reason")
+    ordered = np.argsort(rows, kind="stable")
+    return Hits(rows[ordered], plays[ordered], likes[ordered], reason[ordered])
 
 
 @np.errstate(all="ignore")  # NaN stands for unknown while working
@@ -519,7 +541,9 @@ def _flag_frame(daily: pl.DataFrame, params: IntegrityParams) -> pl.DataFrame:
             pl.col("likes").cast(pl.Float64).alias("effective_likes"),
         )
     order, starts = _order(daily)
-    flagged, plays, likes, reason = _judge_all(daily, order, starts, params)
+    plays = sorted_counts(_column(daily, "plays"), order)
+    likes = sorted_counts(_column(daily, "likes"), order)
+    flagged, reason = judge(daily, order, starts, params).scatter(daily.height, plays, likes)
     # The working arrays are gone before the rows are moved into order.
     if order is not None:
         rows = pl.Series(order, dtype=pl.get_index_type())

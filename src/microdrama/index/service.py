@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import time
-import uuid
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -23,12 +20,13 @@ from microdrama.index import engine
 from microdrama.index.config import METHOD_VERSION, IndexConfig
 from microdrama.index.models import RESULT_COLUMNS, ExpertEstimate, IndexFlag, IndexResult, IndexRun
 from microdrama.index.periods import Period, parse_period
+from microdrama.index.prepare import prepare
 from microdrama.index.schemas import IndexRunRead
 from microdrama.lake import metrics as lake
 from microdrama.review.models import Expert, ExpertReview
 
-# Daily rows handled at a time: partitions by work keep memory bounded at 100k works × 365 days.
-PARTITION_ROWS = 4_000_000
+# Daily rows judged at a time (about 50 bytes each): partitions by work bound memory.
+PARTITION_ROWS = 20_000_000
 DAILY_COLUMNS = [
     "work_id",
     "platform",
@@ -65,12 +63,7 @@ def compute_index(
     works = works_frame(session)
     ratings = ratings_frame(session)
     reviews = reviews_frame(session, until=window.end)
-    scratch = settings.work_dir / f"index-{uuid.uuid4().hex}"
-    scratch.mkdir(parents=True, exist_ok=True)
-    try:
-        prepared = _prepare_in_partitions(daily, window, works, config, scratch=scratch)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    prepared = prepare(daily, period=window, config=config, partition_rows=PARTITION_ROWS)
     output = engine.compute(
         prepared, period=window, works=works, ratings=ratings, reviews=reviews, config=config
     )
@@ -104,41 +97,6 @@ def _period(daily: pl.LazyFrame, name: str, as_of: date | None) -> Period:
         pl.col("date").min().alias("a"), pl.col("date").max().alias("b")
     ).collect()
     return parse_period(name, data_start=bounds["a"][0], data_end=bounds["b"][0]).until(as_of)
-
-
-def _prepare_in_partitions(
-    daily: pl.LazyFrame,
-    window: Period,
-    works: pl.DataFrame,
-    config: IndexConfig,
-    *,
-    scratch: Path,
-) -> engine.Prepared:
-    """Run the integrity step per partition of works, so memory stays bounded.
-
-    Large windows are split once into buckets of works on disk (one read of the lake), then
-    each bucket is flagged and summarised on its own.
-    """
-    start = window.previous().start - timedelta(days=engine.LEAD_IN_DAYS)
-    rows = daily.filter(pl.col("date").is_between(start, window.end))
-    count = rows.select(pl.len()).collect().item()
-    parts = max(1, -(-count // PARTITION_ROWS))
-    if parts == 1:
-        return engine.prepare(rows, period=window, config=config)
-    buckets = scratch / "buckets"
-    rows.with_columns((pl.col("work_id").hash(seed=7) % parts).alias("bucket")).sink_parquet(
-        pl.PartitionBy(str(buckets), key="bucket", include_key=False)
-    )
-    pieces = [
-        engine.prepare(pl.scan_parquet(folder), period=window, config=config)
-        for folder in sorted(buckets.iterdir())
-    ]
-    shutil.rmtree(buckets, ignore_errors=True)
-    return engine.Prepared(
-        summaries=pl.concat([p.summaries for p in pieces]).sort("work_id", "platform"),
-        integrity=pl.concat([p.integrity for p in pieces]).sort("work_id"),
-        flags=pl.concat([p.flags for p in pieces]),
-    )
 
 
 def works_frame(session: Session) -> pl.DataFrame:

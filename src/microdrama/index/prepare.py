@@ -1,0 +1,235 @@
+"""From the lake's daily rows to what the ranking needs: flagged days and window summaries.
+
+Two reads of the lake, neither of which keeps a full-width row:
+1. one streaming GROUP BY over the columns the integrity checks never touch (comments, shares,
+   favourites, revenue, ad spend) gives their window sums per work and platform in integers, so
+   the result does not depend on the order the engine adds them in;
+2. the columns the checks read (plays, viewers, likes, completion, watch minutes), with work and
+   platform as integer codes, are collected a partition of works at a time (one partition up to
+   `partition_rows` rows, as the lake gives them), judged (`integrity.judge` sorts them into
+   series), and grouped per series with the discounted volumes in place.
+Both give the same numbers as grouping the full flagged rows (up to the rounding of float sums).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+import polars as pl
+
+from microdrama.index import integrity
+from microdrama.index.config import IndexConfig
+from microdrama.index.periods import Period
+
+KEY = ["work_id", "platform"]
+# Days of data before the previous window that the integrity baselines may lean on.
+LEAD_IN_DAYS = 7
+CHECKED = ["plays", "viewers", "likes", "completion_rate", "watch_minutes"]
+FLAG_COLUMNS = [
+    "work_id",
+    "platform",
+    "date",
+    "reason",
+    "plays",
+    "effective_plays",
+    "likes",
+    "effective_likes",
+    "viewers",
+]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The daily rows reduced to what the ranking needs."""
+
+    summaries: pl.DataFrame  # per work × platform: window totals, spreads, previous window
+    integrity: pl.DataFrame  # per work: integrity, flagged_days, discounted_plays, plays
+    flags: pl.DataFrame  # flagged days in the window: work_id, platform, date, reason, ...
+
+
+def prepare(
+    daily: pl.LazyFrame, *, period: Period, config: IndexConfig, partition_rows: int
+) -> Prepared:
+    """Flag fake traffic and summarise the daily rows of the period (and its lead-in)."""
+    previous = period.previous()
+    start = previous.start - timedelta(days=LEAD_IN_DAYS)
+    rows = daily.filter(pl.col("date").is_between(start, period.end))
+    totals = _totals(rows, period)
+    works = pl.Enum(totals.get_column("work_id").unique().sort())
+    platforms = pl.Enum(totals.get_column("platform").unique().sort())
+    codes = [pl.col("work_id").cast(works), pl.col("platform").cast(platforms)]
+    compact = rows.select(*codes, "date", *CHECKED)
+    series: list[pl.DataFrame] = []
+    flags: list[pl.DataFrame] = []
+    scores: list[pl.DataFrame] = []
+    for low, high in _ranges(totals, works, partition_rows):
+        part = compact
+        if low > 0 or high < len(works.categories) - 1:
+            part = compact.filter(pl.col("work_id").to_physical().is_between(low, high))
+        summed, flagged, scored = _judge_and_sum(
+            part.collect(engine="streaming"), period=period, previous=previous, config=config
+        )
+        series.append(summed)
+        flags.append(flagged)
+        scores.append(scored)
+    per_series = pl.concat(series).with_columns(pl.col(KEY).cast(pl.Utf8))
+    return Prepared(
+        summaries=_summaries(per_series, totals),
+        integrity=pl.concat(scores).with_columns(pl.col("work_id").cast(pl.Utf8)),
+        flags=pl.concat(flags).with_columns(pl.col(KEY).cast(pl.Utf8)),
+    )
+
+
+def _totals(rows: pl.LazyFrame, period: Period) -> pl.DataFrame:
+    """Per work and platform (any row in the range): row count and the window's integer sums."""
+    window = pl.col("date").is_between(period.start, period.end)
+    revenue = pl.when(
+        window & (pl.col("recharge_fen").is_not_null() | pl.col("ad_revenue_fen").is_not_null())
+    ).then(pl.col("recharge_fen").fill_null(0) + pl.col("ad_revenue_fen").fill_null(0))
+    # Plain sums of precomputed columns, which the streaming engine aggregates as it reads.
+    columns = rows.select(
+        *KEY,
+        pl.when(window).then(pl.sum_horizontal("comments", "shares", "favorites")).alias("o"),
+        revenue.alias("r"),
+        pl.when(window).then(pl.col("ad_spend_fen")).alias("s"),
+    )
+    return (
+        columns.group_by(KEY)
+        .agg(
+            pl.len().alias("rows"),
+            pl.col("o").sum().alias("other_interactions"),
+            pl.col("r").count().alias("revenue_days"),
+            pl.col("r").sum().alias("revenue_sum"),
+            (pl.col("r").cast(pl.Int128) * pl.col("r")).sum().alias("revenue_squares"),
+            pl.col("s").count().alias("spend_days"),
+            pl.col("s").sum().alias("ad_spend_fen"),
+        )
+        .collect(engine="streaming")
+        .sort(KEY)
+    )
+
+
+def _ranges(totals: pl.DataFrame, works: pl.Enum, partition_rows: int) -> list[tuple[int, int]]:
+    """Contiguous ranges of work codes holding about `partition_rows` rows each."""
+    per_work = (
+        totals.group_by(pl.col("work_id").cast(works).to_physical().alias("code"))
+        .agg(pl.col("rows").sum())
+        .sort("code")
+    )
+    code = per_work.get_column("code").to_numpy()
+    cumulative = np.cumsum(per_work.get_column("rows").to_numpy())
+    if code.size == 0:
+        return [(0, 0)]
+    parts = max(1, -(-int(cumulative[-1]) // max(1, partition_rows)))
+    cuts = np.searchsorted(cumulative, cumulative[-1] * np.arange(1, parts) / parts)
+    edges = sorted({0, *(int(c) + 1 for c in cuts if c + 1 < code.size)})
+    bounds = [*edges, code.size]
+    return [(int(code[a]), int(code[b - 1])) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+@np.errstate(all="ignore")  # NaN stands for unknown while working
+def _judge_and_sum(
+    frame: pl.DataFrame, *, period: Period, previous: Period, config: IndexConfig
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Per series of a partition with a day in the window: the sums the summaries need; its
+    flagged window days; and per work, its integrity (`integrity.summarise`)."""
+    n = frame.height
+    if n and config.apply_integrity:
+        order, starts = integrity._order(frame)
+        hits = integrity.judge(frame, order, starts, config.integrity)
+        rows = hits.rows if order is None else order[hits.rows]
+        del order, starts
+    else:
+        hits = integrity.Hits(np.empty(0, np.intp), np.empty(0), np.empty(0), pl.Series([]))
+        rows = hits.rows
+    at = pl.Series(rows, dtype=pl.get_index_type())
+    # Every day no check flagged keeps its volume (clipped at zero).
+    effective = [
+        frame.get_column(name)
+        .cast(pl.Float64)
+        .clip(lower_bound=0.0)
+        .scatter(at, pl.Series(values, nan_to_null=True))
+        .alias("effective_" + name)
+        for name, values in (("plays", hits.plays), ("likes", hits.likes))
+    ]
+    flagged = np.zeros(n, np.bool_)
+    flagged[rows] = True
+    marked = frame.with_columns(*effective, pl.Series("flagged", flagged)).lazy()
+    window = pl.col("date").is_between(period.start, period.end)
+    current = marked.filter(window)
+    before = marked.filter(pl.col("date").is_between(previous.start, previous.end))
+    completion_known = pl.col("completion_rate").is_not_null() & pl.col("plays").is_not_null()
+    summed = current.group_by(KEY).agg(
+        pl.col("date").n_unique().alias("days"),
+        _known_sum(pl.col("plays"), "plays"),
+        pl.col("effective_plays").sum(),
+        pl.col("effective_plays").std().fill_null(0.0).alias("sd_effective_plays"),
+        _known_sum(pl.col("viewers"), "viewers"),
+        _known_sum(pl.col("watch_minutes"), "watch_minutes"),
+        (
+            (pl.col("completion_rate") * pl.col("plays")).filter(completion_known).sum()
+            / pl.col("plays").filter(completion_known).sum()
+        ).alias("completion"),
+        pl.col("completion_rate").std().alias("sd_completion"),
+        pl.col("completion_rate").count().alias("completion_days"),
+        pl.col("effective_likes").sum(),
+        pl.col("flagged").sum().alias("flagged_days"),
+    )
+    earlier = before.group_by(KEY).agg(
+        pl.col("effective_plays").sum().alias("previous_effective_plays"),
+        pl.col("date").n_unique().alias("previous_days"),
+    )
+    works = integrity.summarise(current)
+    flags = (
+        frame.select(*KEY, "date", "plays", "likes", "viewers")[at]
+        .with_columns(
+            hits.reason.alias("reason"),
+            pl.Series("effective_plays", hits.plays, nan_to_null=True),
+            pl.Series("effective_likes", hits.likes, nan_to_null=True),
+        )
+        .filter(window)
+        .select(FLAG_COLUMNS)
+    )
+    summed_frame, earlier_frame, works_frame = pl.collect_all([summed, earlier, works])
+    return summed_frame.join(earlier_frame, on=KEY, how="left"), flags, works_frame
+
+
+def _known_sum(expr: pl.Expr, name: str) -> pl.Expr:
+    return pl.when(expr.count() > 0).then(expr.sum()).alias(name)
+
+
+def _known_total(name: str, days: str) -> pl.Expr:
+    return pl.when(pl.col(days) > 0).then(pl.col(name)).alias(name)
+
+
+def _summaries(per_series: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
+    """Per work and platform with a day in the window: the window's totals and spreads."""
+    n = pl.col("revenue_days").cast(pl.Int128)
+    # Exact in integers, then one rounding: n·Σx² − (Σx)² over n(n − 1).
+    variance = (n * pl.col("revenue_squares") - pl.col("revenue_sum").cast(pl.Int128).pow(2)).cast(
+        pl.Float64
+    ) / (n * (n - 1)).cast(pl.Float64)
+    frame = per_series.join(totals, on=KEY, how="left")
+    return frame.select(
+        *KEY,
+        "days",
+        "plays",
+        "effective_plays",
+        "sd_effective_plays",
+        "viewers",
+        "watch_minutes",
+        "completion",
+        "sd_completion",
+        "completion_days",
+        (pl.col("effective_likes") + pl.col("other_interactions").fill_null(0)).alias(
+            "interactions"
+        ),
+        _known_total("revenue_sum", "revenue_days").alias("revenue_fen"),
+        pl.when(pl.col("revenue_days") >= 2).then(variance.sqrt()).alias("sd_revenue_fen"),
+        _known_total("ad_spend_fen", "spend_days"),
+        "flagged_days",
+        "previous_effective_plays",
+        "previous_days",
+    ).sort(KEY)
