@@ -17,6 +17,7 @@ from microdrama.script.compliance.engine import (
 from microdrama.script.compliance.filing import FilingData
 from microdrama.script.compliance.rules import RuleSet, load_rule_set
 from microdrama.script.document import Element, ElementKind, Episode, Scene, Script
+from microdrama.script.parser import parse_text
 
 FILLER = "林晚推开会议室的门，众人的目光落在她身上。"
 
@@ -332,3 +333,34 @@ def test_lazy_segmentation_matches_full_jieba(
     ]
     lazy = words.segment(blocks)
     assert {block: list(full.cut(block, HMM=False)) for block in blocks} == lazy
+
+
+MISSED_BEFORE = """第1集 家宴
+1-1 夜 内 别墅
+人物：苏曼、小宇、林父
+苏曼：有钱才是王道，没钱就是废物！
+林父：你们农村来的就是不懂规矩。
+△苏曼把一瓶白酒塞到12岁的小宇手里。
+林父：大师说你命里带煞，要做法化解，不然有血光之灾。
+林父：你别再说“他妈的”这种脏话了。
+林父：他妈的，给我滚！
+"""
+
+
+def test_money_worship_regional_contempt_alcohol_for_a_child_and_fortune_telling_are_found() -> (
+    None
+):
+    found = {(f.line, f.rule) for f in review(parse_text(MISSED_BEFORE), load_rule_set())}
+    assert (4, "money.worship") in found
+    assert (5, "discrimination.region") in found
+    assert (6, "minors.bad-behaviour") in found
+    assert (7, "superstition.fate") in found
+
+
+def test_swearing_quoted_in_a_rebuke_is_milder_than_swearing() -> None:
+    severity = {
+        f.line: f.severity
+        for f in review(parse_text(MISSED_BEFORE), load_rule_set())
+        if f.rule == "vulgarity.profanity"
+    }
+    assert severity == {8: "info", 9: "warn"}
