@@ -192,3 +192,28 @@ def test_review_checks_the_filing_data_of_a_catalogue_work(tmp_path: Path) -> No
     assert filing and filing[0]["severity"] == "block"
     missing = cli("script", "review", str(script), "--work", "W404", data=tmp_path)
     assert missing.returncode == 2 and "W404" in missing.stderr
+
+
+def test_a_screenplay_without_episodes_is_not_judged_as_a_short_drama_episode(
+    tmp_path: Path,
+) -> None:
+    sample = SHARED / "scripts" / "fountain" / "Big-Fish.fountain"
+    if not sample.exists():
+        import pytest
+
+        pytest.skip("shared samples missing")
+    data = json.loads(cli("script", "breakdown", str(sample), data=tmp_path).stdout)
+    assert len(data["episodes"]) == 1 and data["episodes"][0]["duration_flag"] is None
+    assert data["paywall_suggestion"]["episode"] is None
+
+
+def test_the_review_page_shows_every_line_of_the_script(tmp_path: Path) -> None:
+    out = tmp_path / "review.html"
+    script = _write(tmp_path, "b.txt", BLOCKING)
+    cli("script", "review", str(script), "--format", "html", "--out", str(out), data=tmp_path)
+    html = out.read_text(encoding="utf-8")
+    for number, line in enumerate(BLOCKING.splitlines(), start=1):
+        if line.strip():
+            assert f'id="L{number}"' in html, line
+    assert 'class="episode"' in html and 'class="mark"' in html
+    assert "审查发现" in html  # a Chinese script gets a Chinese page

@@ -156,7 +156,7 @@ def test_a_script_shorter_than_the_paywall_range_gets_no_suggestion() -> None:
     suggestion = suggest_paywall(hooks_for(5))
 
     assert (suggestion.episode, suggestion.basis, suggestion.line) == (None, "none", None)
-    assert "5 episodes" in suggestion.reason
+    assert "only 5 episode(s)" in suggestion.reason
 
 
 def test_paywall_reasons_go_through_gettext() -> None:

@@ -47,7 +47,9 @@ def _write(text: str, out: Path | None) -> None:
     err_console.print(f"[green]wrote[/green] {out}")
 
 
-def _analyse(file: Path, *, rules: Path | None = None, filing: object = None):  # type: ignore[no-untyped-def]
+def _analyse(  # type: ignore[no-untyped-def]
+    file: Path, *, rules: Path | None = None, filing: object = None, lang: str | None = None
+):
     from microdrama.script import service
 
     try:
@@ -56,6 +58,7 @@ def _analyse(file: Path, *, rules: Path | None = None, filing: object = None):  
             filename=file.name,
             rules=service.rules_from(rules),
             filing=filing,  # type: ignore[arg-type]
+            lang=lang,
         )
     except (MicrodramaError, OSError) as exc:
         err_console.print(f"[red]error:[/red] {exc}")
@@ -67,6 +70,9 @@ def breakdown_command(
     file: FileArg,
     format: Annotated[BreakdownFormat, typer.Option("--format", "-f")] = BreakdownFormat.json,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="zh or en (default: the script's language)")
+    ] = None,
 ) -> None:
     """Scenes, characters, locations, durations, hooks and a paywall suggestion.
 
@@ -77,8 +83,11 @@ def breakdown_command(
     """
     from microdrama.script import service
 
-    analysis = _analyse(file)
-    _write(service.export_breakdown(analysis, format.value), out)
+    analysis = _analyse(file, lang=lang)
+    chosen = lang or service.script_lang(analysis.script)
+    gettext = service.translator(chosen).gettext
+    html_lang = "zh-CN" if chosen.startswith("zh") else "en"
+    _write(service.export_breakdown(analysis, format.value, gettext=gettext, lang=html_lang), out)
     if format is BreakdownFormat.csv and out is not None:
         matrix = out.with_name(out.stem + ".characters.csv")
         _write(service.export_breakdown(analysis, "characters.csv"), matrix)
@@ -148,7 +157,15 @@ def review_command(
     else:
         from microdrama.script.review_html import review_html
 
-        _write(review_html(analysis), out)
+        chosen = service.script_lang(analysis.script)
+        _write(
+            review_html(
+                analysis,
+                gettext=service.translator(chosen).gettext,
+                lang="zh-CN" if chosen == "zh" else "en",
+            ),
+            out,
+        )
     counts = service.review_dict(analysis)["counts"]["severity"]
     summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "no findings"
     err_console.print(f"{analysis.name}: {summary}")

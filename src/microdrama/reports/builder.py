@@ -7,7 +7,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,18 @@ def _period(session: Session, settings: Settings, name: str) -> Period:
     return parse_period("all", data_start=bounds[0], data_end=bounds[1])
 
 
+def _last_day_with_data(settings: Settings, window: Period) -> date | None:
+    """The last day of the window that has daily metrics, or None."""
+    last = (
+        lake.scan(lake.metrics_uri(settings.resolved_lake_uri))
+        .filter(pl.col("date").is_between(window.start, window.end))
+        .select(pl.col("date").max())
+        .collect()
+        .item()
+    )
+    return last if isinstance(last, date) else None
+
+
 def _run_for(
     session: Session, settings: Settings, period: str, *, compute_missing: bool
 ) -> IndexRun | None:
@@ -133,7 +145,20 @@ def _appendix(
                 inputs=run.inputs_hash[:12],
             )
         )
-    for draft in (r for r in (run, loaded.previous_run) if r is not None and not r.published):
+    previous_run = loaded.previous_run
+    if run is not None and previous_run is not None:
+        if previous_run.method_version != run.method_version:
+            section.paragraphs.append(
+                _(
+                    "The index of {previous} was computed with method {old} and this period's "
+                    "with {new}: ranks are not compared, so no risers and fallers are shown."
+                ).format(
+                    previous=previous_run.period,
+                    old=previous_run.method_version,
+                    new=run.method_version,
+                )
+            )
+    for draft in (r for r in (run, previous_run) if r is not None and not r.published):
         section.paragraphs.append(
             _("The Star Index of {period} used here (run {run}) is an unpublished draft.").format(
                 period=draft.period, run=draft.id
@@ -143,7 +168,7 @@ def _appendix(
     section.paragraphs.append(
         _(
             "Coverage: {works} works in scope, {active} with data; {rows} daily rows from "
-            "{platforms} platforms, {first} to {last}; metrics table version {version}."
+            "{platforms} platforms, {first} to {last}; version {version} of the metrics table."
         ).format(
             works=coverage["works_in_scope"],
             active=coverage["works_with_data"],
@@ -207,18 +232,29 @@ def build_report(
         raise ReportError(f"unknown language '{lang}': use zh or en")
     where = scope if isinstance(scope, Scope) else parse_scope(scope)
     window = _period(session, settings, period)
+    last = _last_day_with_data(settings, window)
+    if last is None:
+        raise ReportError(f"no daily metrics for {window.name}: nothing to report")
     previous_name = window.previous_name()
     previous = parse_period(previous_name) if previous_name else window.previous()
+    covered = window
+    if last < window.end:
+        # A period still running (or data ending early) is compared with the same number
+        # of days at the start of the previous period, not with all of it.
+        covered = Period(window.name, window.start, last)
+        previous = Period(
+            previous.name, previous.start, previous.start + timedelta(days=covered.days - 1)
+        )
     run = _run_for(session, settings, window.name, compute_missing=compute_missing)
     previous_run = (
         _run_for(session, settings, previous_name, compute_missing=compute_missing)
-        if previous_name
+        if previous_name and _last_day_with_data(settings, parse_period(previous_name))
         else None
     )
     loaded = report_data.load(
         session,
         lake_root=settings.resolved_lake_uri,
-        period=window,
+        period=covered,
         previous=previous,
         ids=scope_work_ids(session, where),
         run=run,
@@ -253,6 +289,8 @@ def build_report(
         "lang": translator.html_lang,
         "title": gettext("Micro-short drama insight report"),
         "period": window,
+        "covered": covered,
+        "previous": previous,
         "scope": where,
         "sections": parts,
         "simulated": simulated,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pyecharts import options as opts
-from pyecharts.charts import Bar, Line, Scatter
+from pyecharts.charts import Bar, Line
 
 ChartKind = Literal["line", "bar", "hbar", "interval"]
 PALETTE = ("#c23531", "#2f4554", "#61a0a8", "#d48265", "#91c7ae", "#749f83", "#ca8622")
@@ -53,32 +53,7 @@ def to_echarts(spec: ChartSpec) -> dict[str, Any]:
     size = opts.InitOpts(width="100%", height="360px")
     tooltip = opts.TooltipOpts(trigger="axis")
     if spec.kind == "interval":
-        names = list(reversed(spec.categories))
-        low = list(reversed(spec.low))
-        span = [
-            None if lo is None or hi is None else round(hi - lo, 3)
-            for lo, hi in zip(spec.low, spec.high, strict=True)
-        ][::-1]
-        bar = Bar(init_opts=opts.InitOpts(width="100%", height="520px"))
-        bar.add_xaxis(names)
-        bar.add_yaxis("low", low, stack="ci", itemstyle_opts=opts.ItemStyleOpts(opacity=0))
-        bar.add_yaxis("90%", span, stack="ci", itemstyle_opts=opts.ItemStyleOpts(color="#91c7ae"))
-        scatter = Scatter()
-        scatter.add_xaxis(names)
-        scatter.add_yaxis(
-            spec.series[0].name,
-            list(reversed(spec.series[0].values)),
-            itemstyle_opts=opts.ItemStyleOpts(color=PALETTE[0]),
-        )
-        bar.overlap(scatter)
-        bar.reversal_axis()
-        bar.set_series_opts(label_opts=opts.LabelOpts(is_show=False))
-        bar.set_global_opts(
-            tooltip_opts=tooltip,
-            legend_opts=opts.LegendOpts(is_show=False),
-            xaxis_opts=opts.AxisOpts(name=spec.y_label, min_="dataMin"),
-        )
-        return _dump(bar)
+        return _interval_options(spec)
     if spec.kind == "line":
         chart: Any = Line(init_opts=size)
     else:
@@ -105,6 +80,56 @@ def to_echarts(spec: ChartSpec) -> dict[str, Any]:
         ),
     )
     return _dump(chart)
+
+
+def _interval_options(spec: ChartSpec) -> dict[str, Any]:
+    """Score dots with 90% interval bars, best at the top (ECharts has no error bar series)."""
+    names = list(reversed(spec.categories))
+    low = list(reversed(spec.low))
+    high = list(reversed(spec.high))
+    values = list(reversed(spec.series[0].values))
+    known = [v for v in [*low, *high] if v is not None]
+    floor = max(0.0, (min(known) if known else 0.0) - 2.0)
+    span = [
+        None if lo is None or hi is None else round(hi - lo, 3)
+        for lo, hi in zip(low, high, strict=True)
+    ]
+    return {
+        "grid": {"left": 8, "right": 24, "top": 16, "bottom": 24, "containLabel": True},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "xAxis": {"type": "value", "name": spec.y_label, "min": round(floor, 1)},
+        "yAxis": {
+            "type": "category",
+            "data": names,
+            "axisLabel": {"width": 220, "overflow": "truncate"},
+        },
+        "series": [
+            # An invisible bar up to the interval's low end, then the interval itself.
+            {
+                "type": "bar",
+                "stack": "ci",
+                "data": [None if v is None else round(v - floor, 3) for v in low],
+                "itemStyle": {"color": "transparent"},
+                "tooltip": {"show": False},
+                "silent": True,
+            },
+            {
+                "type": "bar",
+                "stack": "ci",
+                "name": "90%",
+                "data": span,
+                "barWidth": 8,
+                "itemStyle": {"color": "#91c7ae"},
+            },
+            {
+                "type": "scatter",
+                "name": spec.series[0].name,
+                "symbolSize": 9,
+                "data": [[v, i] for i, v in enumerate(values)],
+                "itemStyle": {"color": PALETTE[0]},
+            },
+        ],
+    }
 
 
 def to_svg(spec: ChartSpec) -> str:
@@ -172,6 +197,11 @@ def _draw(axes: Any, spec: ChartSpec) -> None:
             )
         step = max(1, len(positions) // 6)
         axes.set_xticks(positions[::step], spec.categories[::step], rotation=30, ha="right")
+        # Totals start at zero: a truncated axis makes a small wiggle look like a crash.
+        axes.set_ylim(bottom=0)
+        twin = getattr(axes, "_microdrama_twin", None)
+        if twin is not None:
+            twin.set_ylim(bottom=0)
     else:
         width = 0.8 / max(1, len(spec.series))
         for index, series in enumerate(spec.series):

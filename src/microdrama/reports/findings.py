@@ -45,6 +45,10 @@ def _platform(row: dict[str, object], lang: str) -> str:
     return str(english if lang == "en" and english else row["platform"])
 
 
+def _scoped(frames: dict[str, pl.DataFrame]) -> bool:
+    return bool(frames["coverage"]["scoped"].item())
+
+
 def _metric(frames: dict[str, pl.DataFrame], name: str) -> dict[str, object] | None:
     rows = frames["market_totals"].filter(pl.col("metric") == name).to_dicts()
     return rows[0] if rows else None
@@ -55,9 +59,9 @@ def _market(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Find
     if plays is None or not plays["current"]:
         return []
     growth = plays["change"]
-    text = _("Works in scope drew {plays} plays, {change} on the previous period.").format(
+    text = _("Works in scope drew {plays} plays, {trend} on the previous period.").format(
         plays=fmt.count(plays["current"], lang),  # type: ignore[arg-type]
-        change=fmt.change(growth, lang),  # type: ignore[arg-type]
+        trend=fmt.trend(growth, lang),  # type: ignore[arg-type]
     )
     salience = 0.5 + min(abs(float(growth or 0.0)), 0.5)  # type: ignore[arg-type]
     found = [Finding("market", salience, text, ("market_totals",))]
@@ -69,8 +73,8 @@ def _market(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Find
                 "new_works",
                 0.3 + min(abs(float(new["change"] or 0.0)), 0.4),  # type: ignore[arg-type]
                 text.format(
-                    new=int(new["current"]),  # type: ignore[call-overload]
-                    before=int(new["previous"]),  # type: ignore[call-overload]
+                    new=fmt.integer(new["current"]),  # type: ignore[arg-type]
+                    before=fmt.integer(new["previous"]),  # type: ignore[arg-type]
                 ),
                 ("market_totals",),
             )
@@ -104,10 +108,19 @@ def _top(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Finding
     if top.is_empty():
         return []
     row = top.row(0, named=True)
-    text = _(
-        "{title} leads the Star Index with {score} (90% interval {low}–{high}, tier {tier})."
-    ).format(
+    template = (
+        _(
+            "{title} ranks highest in this scope: national rank {rank}, score {score} "
+            "(90% interval {low}–{high}, tier {tier})."
+        )
+        if _scoped(frames)
+        else _(
+            "{title} leads the Star Index with {score} (90% interval {low}–{high}, tier {tier})."
+        )
+    )
+    text = template.format(
         title=_title(row, lang),
+        rank=row["rank"],
         score=fmt.score(row["score"]),
         low=fmt.score(row["score_low"]),
         high=fmt.score(row["score_high"]),
@@ -140,10 +153,10 @@ def _genres(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Find
             Finding(
                 "genre_leader",
                 0.35 + float(row["share"]) / 2,
-                _("{genre} is the largest genre with {share} of plays ({growth}).").format(
+                _("{genre} is the largest genre with {share} of plays ({trend}).").format(
                     genre=_genre(row["genre"], lang),
                     share=fmt.percent(row["share"]),
-                    growth=fmt.change(row["growth"], lang),
+                    trend=fmt.trend(row["growth"], lang),
                 ),
                 ("genres",),
             )
@@ -154,30 +167,32 @@ def _genres(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Find
         found.append(
             Finding(
                 "genre_rising",
-                0.4 + min(float(row["growth"]), 0.5),
-                _("{genre} grew fastest: plays {growth} across {works} active works.").format(
+                0.3 + min(float(row["growth"]), 0.5) * min(1.0, float(row["share"]) * 10),
+                _("{genre} grew fastest: plays {trend} across {works} active works.").format(
                     genre=_genre(row["genre"], lang),
-                    growth=fmt.change(row["growth"], lang),
-                    works=row["works"],
+                    trend=fmt.trend(row["growth"], lang),
+                    works=fmt.integer(row["works"]),
                 ),
                 ("genres",),
             )
         )
-    saturating = genres.filter(pl.col("saturating")).sort("reach_change").head(1).to_dicts()
+    saturating = (
+        genres.filter(pl.col("saturating")).sort("share", descending=True).head(1).to_dicts()
+    )
     if saturating:
         row = saturating[0]
         found.append(
             Finding(
                 "genre_saturating",
-                0.45 + min(abs(float(row["reach_change"])), 0.45),
+                0.3 + min(abs(float(row["reach_change"])), 0.5) * min(1.0, float(row["share"]) * 8),
                 _(
-                    "{genre} shows saturation: {works} active works (was {before}) while "
-                    "plays per work changed {change}."
+                    "{genre} is saturating: {works} active works (was {before}) while "
+                    "plays per work went {trend}."
                 ).format(
                     genre=_genre(row["genre"], lang),
-                    works=row["works"],
-                    before=row["works_previous"],
-                    change=fmt.change(row["reach_change"], lang),
+                    works=fmt.integer(row["works"]),
+                    before=fmt.integer(row["works_previous"]),
+                    trend=fmt.trend(row["reach_change"], lang),
                 ),
                 ("genres",),
             )
@@ -234,7 +249,7 @@ def _integrity(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[F
         return []
     worst = by_platform.sort("discounted_share", descending=True).row(0, named=True)
     text = _(
-        "{share} of plays ({plays}) was flagged as fake traffic and discounted; "
+        "{share} of plays ({plays}) were flagged as fake traffic and discounted; "
         "{platform} was hit hardest ({worst})."
     ).format(
         share=fmt.percent(discounted / total, digits=2),
@@ -251,16 +266,16 @@ def _integrity(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[F
 
 def _experts(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Finding]:
     reliability = frames["reliability"].filter(pl.col("alpha").is_not_null())
-    if reliability.is_empty():
+    panel = frames["experts"].row(0, named=True)
+    if reliability.is_empty() or not panel["reviews"]:
         return []
     weakest = reliability.sort("alpha").row(0, named=True)
-    panel = frames["experts"].row(0, named=True)
     text = _(
-        "{experts} experts wrote {reviews} reviews; agreement is lowest on {dimension} "
-        "(Krippendorff's α = {alpha})."
+        "{experts} experts wrote {reviews} reviews; across the whole panel, agreement is lowest "
+        "on {dimension} (Krippendorff's α = {alpha})."
     ).format(
-        experts=panel["experts"],
-        reviews=panel["reviews"],
+        experts=fmt.integer(panel["experts"]),
+        reviews=fmt.integer(panel["reviews"]),
         dimension=_(str(weakest["dimension"]).capitalize()),
         alpha=f"{weakest['alpha']:.2f}",
     )

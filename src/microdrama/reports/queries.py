@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -21,6 +22,8 @@ TOP_COMPANIES = 15
 # A genre is saturating when it has at least as many active works as before while each
 # work reaches at least this much less.
 SATURATION_REACH_DROP = -0.05
+# …and only genres big enough to matter: a share of plays and a number of works.
+SATURATION_MIN_SHARE = 0.02
 RISING_MIN_WORKS = 5
 MONEY = ("recharge_fen", "ad_revenue_fen")
 
@@ -167,6 +170,13 @@ def top_works(data: ReportData) -> pl.DataFrame:
 @query("movers")
 def movers(data: ReportData) -> pl.DataFrame:
     """Biggest risers and fallers in rank against the previous period's run."""
+    if (
+        data.run is None
+        or data.previous_run is None
+        or data.run.method_version != data.previous_run.method_version
+    ):
+        # Ranks from different methods are not comparable: no movers rather than false ones.
+        data = replace(data, previous_results=data.previous_results.clear())
     both = (
         data.results.select("id", "rank", "score", "tier")
         .join(data.previous_results.rename({"rank": "previous_rank"}), on="id")
@@ -245,9 +255,15 @@ def genres(data: ReportData) -> pl.DataFrame:
     frame = _shares(data, "genre").with_columns(
         _growth(pl.col("reach_per_work"), pl.col("reach_per_work_previous")).alias("reach_change")
     )
+    # The genre's supply grows at least as fast as the whole market's while each work
+    # reaches less: more works chasing the same audience.
+    market_growth = frame["works"].sum() / max(int(frame["works_previous"].fill_null(0).sum()), 1)
     frame = frame.with_columns(
         (
-            (pl.col("works") >= pl.col("works_previous"))
+            (pl.col("works") >= RISING_MIN_WORKS)
+            & (pl.col("works_previous") >= RISING_MIN_WORKS)
+            & (pl.col("share") >= SATURATION_MIN_SHARE)
+            & (pl.col("works") / pl.col("works_previous") >= market_growth)
             & (pl.col("reach_change") < SATURATION_REACH_DROP)
         )
         .fill_null(False)
@@ -424,6 +440,11 @@ def coverage(data: ReportData) -> pl.DataFrame:
             "index_run": [run.id if run else None],
             "method_version": [run.method_version if run else None],
             "works_ranked": [data.results.height],
+            "scoped": [data.scoped],
+            "period_days": [data.period.days],
+            "previous_method_version": [
+                data.previous_run.method_version if data.previous_run else None
+            ],
         }
     )
 

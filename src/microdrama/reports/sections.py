@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -9,12 +10,16 @@ from typing import Any
 import polars as pl
 
 from microdrama.catalog.service import genre_label
+from microdrama.catalog.vocab import MODELS
 from microdrama.reports import fmt
 from microdrama.reports.charts import ChartSpec as _ChartSpec
 from microdrama.reports.charts import Series
 from microdrama.reports.findings import Finding, Gettext
 
 Formatter = Callable[[Any], str]
+
+
+_NUMERIC = re.compile(r"^[-+]?¥?[\d,.]+(%|万亿|万|亿|[KMBT])?(\s*[–-]\s*[\d,.]+)?( \*)?$|^—$")
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,14 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     data: str
+
+    @property
+    def numeric(self) -> list[bool]:
+        """Per column: right-align it (every cell is a number, a range or a dash)."""
+        return [
+            bool(self.rows) and all(_NUMERIC.match(row[i]) for row in self.rows)
+            for i in range(len(self.columns))
+        ]
 
 
 @dataclass
@@ -64,6 +77,15 @@ class Texts:
             return "—"
         label = genre_label(str(key))
         return label.zh if self.lang == "zh" else label.en
+
+    def model(self, key: Any) -> str:
+        """A monetisation model key as its label (IAP, IAA, hybrid → 付费/免费/混合)."""
+        for term in MODELS:
+            if term.key == key:
+                return (
+                    f"{term.zh}（{term.key}）" if self.lang == "zh" else f"{term.en} ({term.key})"
+                )
+        return text(key)
 
     def platform_label(self, frame: pl.DataFrame) -> pl.DataFrame:
         """The frame with `platform_label`: the English name in English reports when known."""
@@ -122,11 +144,11 @@ def summary(frames: dict[str, pl.DataFrame], t: Texts, top: list[Finding]) -> Se
     )
     label = {
         "plays": _("Plays"),
-        "viewers": _("Viewers"),
+        "viewers": _("Daily viewers (sum)"),
         "revenue_fen": _("Revenue"),
         "new_works": _("New works"),
     }
-    value = {"revenue_fen": t.yuan}
+    value: dict[str, Formatter] = {"revenue_fen": t.yuan, "new_works": fmt.integer}
     rows = [
         [label[r["metric"]], value.get(r["metric"], t.count)(r["current"]), t.change(r["change"])]
         for r in totals.iter_rows(named=True)
@@ -143,7 +165,7 @@ def market(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
     section = Section("market", _("Market"), t.quote("market", "new_works", "revenue_mix"))
     names = {
         "plays": _("Plays"),
-        "viewers": _("Viewers"),
+        "viewers": _("Daily viewers (sum)"),
         "watch_minutes": _("Watch minutes"),
         "recharge_fen": _("Recharge revenue"),
         "ad_revenue_fen": _("Ad revenue"),
@@ -153,11 +175,16 @@ def market(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
     }
     totals = frames["market_totals"]
     money = {"recharge_fen", "ad_revenue_fen", "revenue_fen"}
+    things = {"active_works", "new_works"}
+
+    def shown(metric: str) -> Formatter:
+        return t.yuan if metric in money else fmt.integer if metric in things else t.count
+
     rows = [
         [
             names[r["metric"]],
-            (t.yuan if r["metric"] in money else t.count)(r["current"]),
-            (t.yuan if r["metric"] in money else t.count)(r["previous"]),
+            shown(r["metric"])(r["current"]),
+            shown(r["metric"])(r["previous"]),
             t.change(r["change"]),
         ]
         for r in totals.iter_rows(named=True)
@@ -177,8 +204,8 @@ def market(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             _("Business models: free (IAA), paid (IAP) and hybrid"),
             "revenue_mix",
             [
-                ("model", _("Model"), text),
-                ("works", _("Works"), t.count),
+                ("model", _("Model"), t.model),
+                ("works", _("Works"), fmt.integer),
                 ("plays_share", _("Share of plays"), pct),
                 ("recharge_fen", _("Recharge revenue"), t.yuan),
                 ("ad_revenue_fen", _("Ad revenue"), t.yuan),
@@ -288,6 +315,13 @@ def genres(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
     section = Section(
         "genres", _("Genres"), t.quote("genre_leader", "genre_rising", "genre_saturating")
     )
+    section.paragraphs.append(
+        _(
+            "Each work counts once, under its primary (first) genre. Saturating: at least as "
+            "many active works as before, growing no slower than the market, while plays per "
+            "work fell by 5% or more (genres with 2% of plays or more)."
+        )
+    )
     frame = frames["genres"]
     section.tables.append(
         table(
@@ -296,8 +330,8 @@ def genres(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             "genres",
             [
                 ("genre", _("Genre"), t.genre),
-                ("works", _("Active works"), t.count),
-                ("new_works", _("New works"), t.count),
+                ("works", _("Active works"), fmt.integer),
+                ("new_works", _("New works"), fmt.integer),
                 ("share", _("Share of plays"), pct),
                 ("growth", _("Growth"), t.change),
                 ("reach_change", _("Plays per work, change"), t.change),
@@ -311,16 +345,12 @@ def genres(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
         chart(
             t,
             "genres",
-            _("Share of plays and growth by genre"),
+            _("Share of plays by genre"),
             "bar",
             [t.genre(g) for g in head["genre"].to_list()],
-            [
-                Series(_("Share of plays (%)"), (head["share"] * 100).round(2).to_list()),
-                Series(_("Growth (%)"), (head["growth"] * 100).round(2).to_list(), axis=1),
-            ],
+            [Series(_("Share of plays (%)"), (head["share"] * 100).round(2).to_list())],
             "genres",
             y_label=_("Share of plays (%)"),
-            y2_label=_("Growth (%)"),
         )
     )
     return section
@@ -338,7 +368,7 @@ def platforms(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             "platforms",
             [
                 ("platform_label", _("Platform"), text),
-                ("works", _("Works"), t.count),
+                ("works", _("Works"), fmt.integer),
                 ("share", _("Share of plays"), pct),
                 ("per_episode_reach", _("Plays per episode (median work)"), t.count),
                 ("completion", _("Completion"), pct),
@@ -378,7 +408,7 @@ def hubs(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
         t.quote("concentration_company", "concentration_city"),
     )
     columns: list[tuple[str, str, Formatter]] = [
-        ("works", _("Active works"), t.count),
+        ("works", _("Active works"), fmt.integer),
         ("plays", _("Plays"), t.count),
         ("share", _("Share of plays"), pct),
         ("revenue_fen", _("Revenue"), t.yuan),
@@ -399,20 +429,24 @@ def hubs(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             [("company", _("Company"), text), *columns],
         )
     )
+    # Concentration among fewer than three groups (a city scope has one city) says nothing.
+    concentration = frames["concentration"].filter(pl.col("groups") >= 3)
     section.tables.append(
         table(
-            frames["concentration"],
+            concentration,
             _("Concentration of plays"),
             "concentration",
             [
                 ("level", _("Level"), lambda v: _("Companies") if v == "company" else _("Cities")),
-                ("groups", _("Number"), t.count),
+                ("groups", _("Number"), fmt.integer),
                 ("top3_share", _("Top 3 share"), pct),
                 ("hhi", "HHI", lambda v: "—" if v is None else f"{v:,.0f}"),
             ],
         )
     )
     head = cities.head(10)
+    if head.height < 2:
+        return section
     section.charts.append(
         chart(
             t,
@@ -433,8 +467,8 @@ def integrity(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
     _ = t._
     section = Section("integrity", _("Integrity"), t.quote("integrity"))
     columns: list[tuple[str, str, Formatter]] = [
-        ("flagged_works", _("Works flagged"), t.count),
-        ("flagged_days", _("Days flagged"), t.count),
+        ("flagged_works", _("Works flagged"), fmt.integer),
+        ("flagged_days", _("Days flagged"), fmt.integer),
         ("discounted_plays", _("Plays discounted"), t.count),
         ("discounted_share", _("Share of plays discounted"), lambda v: fmt.percent(v, digits=2)),
     ]
@@ -457,6 +491,13 @@ def integrity(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
     )
     if not section.paragraphs:
         section.paragraphs.append(_("No traffic was flagged as fake in this period."))
+        return section
+    section.paragraphs.append(
+        _(
+            "A flagged day keeps the volume the work's own engagement supports; a day can be "
+            "flagged with nothing discounted when its volume was within that."
+        )
+    )
     section.charts.append(
         chart(
             t,
@@ -488,28 +529,28 @@ def experts(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             _("Panel"),
             "experts",
             [
-                ("experts", _("Experts"), t.count),
-                ("reviews", _("Reviews"), t.count),
-                ("works_reviewed", _("Works reviewed"), t.count),
-                ("works_with_disagreement", _("Works with strong disagreement"), t.count),
+                ("experts", _("Experts"), fmt.integer),
+                ("reviews", _("Reviews"), fmt.integer),
+                ("works_reviewed", _("Works reviewed"), fmt.integer),
+                ("works_with_disagreement", _("Works with strong disagreement"), fmt.integer),
                 ("leniency_sd", _("Spread of leniency (points)"), num),
             ],
         )
     )
     reliability = frames["reliability"]
-    if reliability.is_empty():
-        section.paragraphs.append(_("No expert reviews in this period."))
+    if reliability.is_empty() or not int(panel["reviews"].item()):
+        section.paragraphs.append(_("No expert reviews of the works in scope in this period."))
         return section
     section.tables.append(
         table(
             reliability,
-            _("Reliability per dimension (Krippendorff's alpha, interval)"),
+            _("Reliability per dimension, whole panel (Krippendorff's alpha, interval)"),
             "reliability",
             [
                 ("dimension", _("Dimension"), lambda v: _(str(v).capitalize())),
                 ("alpha", "α", num),
-                ("works", _("Works"), t.count),
-                ("experts", _("Experts"), t.count),
+                ("works", _("Works"), fmt.integer),
+                ("experts", _("Experts"), fmt.integer),
             ],
         )
     )

@@ -360,6 +360,7 @@ def breakdown(
     tallies: dict[str, _Tally] = {}
     places: dict[str, _Place] = {}
     episodes: list[EpisodeBreakdown] = []
+    episodic = script.format == "zh" or len(script.episodes) > 1
     for episode in script.episodes:
         scenes: list[SceneBreakdown] = []
         spoken = 0
@@ -378,7 +379,9 @@ def breakdown(
                 dialogue_lines=sum(scene.dialogue_lines for scene in scenes),
                 spoken_characters=spoken,
                 estimated_ms=ms,
-                duration_flag=_flag(ms, config, _),
+                # A feature or pilot screenplay without episode markers is not a short-drama
+                # episode: judging its length against 1–3 minutes would only mislead.
+                duration_flag=_flag(ms, config, _) if episodic else None,
                 hooks=episode_hooks(episode),
             )
         )

@@ -338,6 +338,9 @@ def _clock(ms: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
+ENGLISH_INT_EXT = {"内": "INT.", "外": "EXT.", "内外": "INT./EXT."}
+
+
 def to_html(
     script: Script,
     result: Breakdown,
@@ -364,4 +367,7 @@ def to_html(
         clock=_clock,
         seconds=_seconds,
         numbers=[episode.number for episode in result.episodes],
+        # English readers expect screenplay abbreviations and commas.
+        int_ext=ENGLISH_INT_EXT if lang.startswith("en") else {},
+        separator=", " if lang.startswith("en") else "、",
     )

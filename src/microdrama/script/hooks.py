@@ -4,7 +4,7 @@ How an ending is read (the last scene's last `TAIL_ELEMENTS` elements, notes ign
 kind first:
 
 - ``marked``: a 【卡点】 mark.
-- ``reveal``: a 【反转】 mark, or a word from `REVEAL_WORDS` in the tail's dialogue or action.
+- ``reveal``: a 【反转】 mark, or a word from `REVEAL_WORDS` in the last two spoken lines.
 - ``interrupted``: the tail's last dialogue breaks off with ——, —, …, ..., -- or a dash.
 - ``question``: the tail's last dialogue ends with ？ or ? (no one answers it after).
 
@@ -28,6 +28,7 @@ PaywallBasis = Literal["marked", "score", "none"]
 Gettext = Callable[[str], str]
 
 TAIL_ELEMENTS = 3
+REVEAL_TAIL = 2  # reveal words count in the last two spoken lines only
 
 # Weight of each ending in the paywall score; a writer's own 【卡点】 outranks any guess.
 HOOK_WEIGHTS: dict[HookKind, float] = {
@@ -169,7 +170,11 @@ def _ending(episode: Episode) -> tuple[HookKind, Element] | None:
     for element in reversed(tail):
         if element.kind == "mark" and element.mark == "反转":
             return "reveal", element
-        if element.kind in ("dialogue", "action") and _REVEAL.search(element.text):
+    # A reveal word ends an episode only in its very last lines: one said earlier has
+    # usually been answered (an arrest, a confession) by the time the episode closes.
+    spoken = [e for e in tail if e.kind in ("dialogue", "action")][-REVEAL_TAIL:]
+    for element in reversed(spoken):
+        if _REVEAL.search(element.text):
             return "reveal", element
     last_line = next((e for e in reversed(tail) if e.kind == "dialogue"), None)
     if last_line is None:
@@ -245,7 +250,7 @@ def suggest_paywall(
     in_range = [h for h in hooks if first <= h.episode <= last]
     if not in_range:
         explanation = _(
-            "The script has {count} episodes, fewer than the paywall range start (episode {first})"
+            "The script has only {count} episode(s); the paywall range starts at episode {first}"
         ).format(count=len(hooks), first=first)
         return PaywallSuggestion(None, "none", explanation, explanation, None)
     marked = [h for h in in_range if h.paywall_mark_line is not None]

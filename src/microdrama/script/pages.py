@@ -86,7 +86,18 @@ def analysis_page(
             "data": [str(n) for n in episodes],
             "name": t.gettext("Episode"),
         },
-        "yAxis": {"type": "value", "name": t.gettext("Seconds")},
+        # Tall enough to show the target range even when every episode is far below it.
+        "yAxis": {
+            "type": "value",
+            "name": t.gettext("Seconds"),
+            "max": round(
+                max(
+                    [result["config"]["episode_max_seconds"]]
+                    + [e["estimated_seconds"] for e in result["episodes"]]
+                )
+                * 1.1
+            ),
+        },
         "series": [
             {
                 "type": "bar",

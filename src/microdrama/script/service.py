@@ -19,7 +19,9 @@ from microdrama.script.compliance.filing import FilingData
 from microdrama.script.compliance.rules import RuleSet, load_rule_set
 from microdrama.script.document import SCHEMA_VERSION, Script
 from microdrama.script.parser import parse_bytes
+from microdrama.script.sources import normalise_newlines, read_source
 from microdrama.script.subtitles import SUBTITLE_SUFFIXES, subtitle_lines
+from microdrama.web.i18n import Translator
 
 Gettext = Callable[[str], str]
 ExportFormat = Literal["json", "csv", "characters.csv", "html", "uss"]
@@ -41,11 +43,23 @@ class Analysis:
     script: Script
     breakdown: Breakdown
     findings: list[Finding] = field(default_factory=list)
+    # The file's text lines (None for Final Draft XML, whose lines are markup).
+    source_lines: list[str] | None = None
 
     @property
     def blocking(self) -> bool:
         """Whether a finding of severity "block" was made."""
         return has_blocking(self.findings)
+
+
+def script_lang(script: Script) -> str:
+    """zh for scripts in the Chinese convention, en for Fountain and Final Draft."""
+    return "zh" if script.format == "zh" else "en"
+
+
+def translator(lang: str) -> Translator:
+    """The message catalogue of a report language (zh or en)."""
+    return Translator("zh_CN" if lang.startswith("zh") else "en")
 
 
 @cache
@@ -67,12 +81,21 @@ def analyse(
     filing: FilingData | None = None,
     config: BreakdownConfig | None = None,
     gettext: Gettext | None = None,
+    lang: str | None = None,
 ) -> Analysis:
-    """Parse, break down and review one script file (bytes as uploaded)."""
+    """Parse, break down and review one script file (bytes as uploaded).
+
+    Messages follow `gettext` when given, else `lang` (zh or en), else the script's own
+    language: Chinese for the Chinese convention, English for Fountain and Final Draft.
+    """
     script = parse_bytes(data, filename=filename)
+    if gettext is None:
+        gettext = translator(lang or script_lang(script)).gettext
     result = breakdown(script, config, gettext=gettext)
     findings = review(script, rules or default_rules(), filing=filing)
-    return Analysis(Path(filename).name, script, result, findings)
+    source = read_source(data, filename=filename)
+    lines = None if source.format == "fdx" else normalise_newlines(source.text).split("\n")
+    return Analysis(Path(filename).name, script, result, findings, lines)
 
 
 def review_subtitles(data: bytes, *, rules: RuleSet | None = None) -> list[Finding]:
@@ -124,13 +147,31 @@ def export_breakdown(
 
 
 def review_lines(analysis: Analysis) -> list[dict[str, Any]]:
-    """The script's elements in order, each with the findings on its line (for highlighting)."""
+    """Every line of the script in order, its kind, and the findings on it (for highlighting)."""
     on_line: dict[int, list[Finding]] = {}
     for finding in analysis.findings:
         if finding.line is not None:
             on_line.setdefault(finding.line, []).append(finding)
+    kinds: dict[int, str] = {}
+    for episode in analysis.script.episodes:
+        kinds[episode.line] = "episode"
+        for scene in episode.scenes:
+            kinds[scene.line] = "scene"
+            for element in scene.elements:
+                kinds.setdefault(element.line, element.kind)
+    if analysis.source_lines is not None:
+        return [
+            {
+                "line": number,
+                "text": text,
+                "kind": kinds.get(number, "other"),
+                "findings": on_line.get(number, []),
+            }
+            for number, text in enumerate(analysis.source_lines, start=1)
+            if text.strip() or number in on_line
+        ]
     rows: list[dict[str, Any]] = []
-    for episode, scene in analysis.script.scenes():
+    for _episode, scene in analysis.script.scenes():
         rows.append({"kind": "scene", "line": scene.line, "text": scene.heading, "findings": []})
         for element in scene.elements:
             text = f"{element.speaker}：{element.text}" if element.speaker else element.text
@@ -139,7 +180,6 @@ def review_lines(analysis: Analysis) -> list[dict[str, Any]]:
                     "kind": element.kind,
                     "line": element.line,
                     "text": text,
-                    "episode": episode.number,
                     "findings": on_line.get(element.line, []),
                 }
             )
