@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 from microdrama.script.document import Element, Episode, Problem, Scene, Script
 from microdrama.script.zh_grammar import (
+    ALONE_CUE,
     BIO,
-    BOUNDARY,
     BRACKET,
+    BRACKET_CUE,
     CAST_BLOCKS,
     CAST_LINE,
     CONTROL,
@@ -32,17 +33,20 @@ from microdrama.script.zh_grammar import (
     SPEECH_VERBS,
     TITLE,
     TITLE_KEYS,
+    VALUE_MARKS,
     WORD,
     Heading,
     Line,
     cast_names,
     episode_header,
-    normalise_extension,
+    mark_name,
     prepare_lines,
     scene_heading,
     split_paren,
+    unquote,
     valid_speaker,
 )
+from microdrama.script.zh_speech import group, joined, next_speech, speech
 
 _ACTION_MARKS = re.compile("[△▲]")
 
@@ -104,7 +108,7 @@ class _Parser:
         """Lines before the first header are front matter; without headers, before the first cue."""
         for index, line in enumerate(self.lines):
             if episode_header(line) or scene_heading(line):
-                return index
+                return self._past_outline(index)
         for index, line in enumerate(self.lines):
             if line.fold[0] in "△▲" or BRACKET.fullmatch(line.fold):
                 return index
@@ -114,6 +118,21 @@ class _Parser:
                 if not self._opens_block(key, None, front_only=True) and valid_speaker(key):
                     return index
         return len(self.lines)
+
+    def _past_outline(self, start: int) -> int:
+        """A 分集大纲 lists 第1集：… 第N集：… before the script starts again at 第1集."""
+        first = episode_header(self.lines[start])
+        if first is None:
+            return start
+        body = start
+        for index in range(start + 1, len(self.lines)):
+            line = self.lines[index]
+            if line.fold[0] in "△▲" or scene_heading(line):
+                break
+            episode = episode_header(line)
+            if episode is not None and episode[0] == first[0]:
+                body = index
+        return body
 
     @staticmethod
     def _opens_block(key: str, current: str | None, *, front_only: bool = False) -> bool:
@@ -130,7 +149,7 @@ class _Parser:
             found = FRONT_KEY.match(line.fold)
             if title and self.script.title is None:
                 self.script.title = line.text[1:-1].strip()
-            elif found and self._opens_block(found["key"], key):
+            elif found and not episode_header(line) and self._opens_block(found["key"], key):
                 key = found["key"]
                 value = line.text[found.start("value") :].strip()
                 blocks.setdefault(key, []).extend([value] if value else [])
@@ -140,6 +159,8 @@ class _Parser:
                     self._learn(cast_names(line.fold[found.start("value") :], value))
             else:
                 blocks.setdefault(key or "前言", []).append(line.text)
+                if found and key in CAST_BLOCKS and valid_speaker(found["key"]):
+                    self._learn([found["key"]])  # 林晚：女，24岁，设计师
             if "(" in line.fold:
                 self._learn(m["name"] for m in BIO.finditer(line.fold))
         self.script.metadata.update({name: "\n".join(text) for name, text in blocks.items()})
@@ -163,7 +184,8 @@ class _Parser:
         elif heading := scene_heading(line):
             self._open_scene(heading, line.number)
         elif cast := CAST_LINE.match(fold):
-            self._cast(cast_names(cast["names"], line.text[cast.start("names") :]))
+            group = "names" if cast["names"] is not None else "listed"
+            self._cast(cast_names(cast[group], line.text[cast.start(group) :]))
         elif not WORD.search(fold):
             self.problem(line.number, f"no words on this line: {_excerpt(line.text)}")
         elif fold.count("【") != fold.count("】") or fold.count("[") != fold.count("]"):
@@ -230,16 +252,48 @@ class _Parser:
 
     def _content_line(self, line: Line) -> None:
         """Action, dialogue and 【】 marks, several to a line when the writer ran them together."""
+        if self._known_cue(line):
+            return
         position = 0
         speaker: Element | None = None
         for bracket in BRACKET.finditer(line.fold):
             whole = bracket.start() == 0 and bracket.end() == len(line.fold)
             mark = self._mark(line, bracket, whole)
+            if mark is not None and bracket.start() == 0 and mark.mark in VALUE_MARKS:
+                rest = line.text[bracket.end() :].strip(" :：\t\u3000")
+                if mark.text == mark.mark and rest and not BRACKET.search(line.fold, bracket.end()):
+                    mark.text = rest  # 【字幕】三年后 is 【字幕：三年后】
+                    self._add(mark)
+                    return
             if mark is not None:
                 speaker = self._piece(line, position, bracket.start(), speaker)
                 self._add(mark)
                 position = bracket.end()
         self._piece(line, position, len(line.fold), speaker)
+
+    def _known_cue(self, line: Line) -> bool:
+        """【林晚】台词, or 林晚 alone on a line before its words, for a name the script knows."""
+        fold = line.fold
+        if self.awaiting is not None:
+            return False
+        cue = BRACKET_CUE.match(fold) if fold[0] in "【[" else ALONE_CUE.match(fold)
+        if cue is None or cue["name"].strip() not in self.known:
+            return False
+        name = line.text[cue.start("name") : cue.end("name")].strip()
+        if fold[0] in "【[":
+            element = Element("dialogue", "", line.number, name)
+            rest = cue.start("rest")
+            element.parenthetical, element.text = split_paren(line.text[rest:], fold[rest:])
+            element.text = unquote(element.text)
+        else:
+            bracket = [(cue.start("ext") - 1, cue.end("ext") + 1)] if cue["ext"] else []
+            element = speech(line.number, line.text, fold, name, bracket, self.known)
+        if element.text:
+            self._add(element)
+        else:
+            self._flush()
+            self.awaiting = element
+        return True
 
     def _mark(self, line: Line, bracket: re.Match[str], whole: bool) -> Element | None:
         group = "a" if bracket["a"] is not None else "b"
@@ -255,7 +309,7 @@ class _Parser:
             return None
         label = (text[:colon] if colon >= 0 else text).strip()
         value = text[colon + 1 :].strip() if colon >= 0 else ""
-        return Element("mark", value or label, line.number, mark=label)
+        return Element("mark", value or label, line.number, mark=mark_name(label))
 
     def _piece(self, line: Line, start: int, end: int, speaker: Element | None) -> Element | None:
         """One stretch of a line between marks; returns the dialogue it ended in, if any."""
@@ -265,6 +319,10 @@ class _Parser:
         text = line.text[start + lead : start + lead + len(fold)]
         if not fold:
             return speaker
+        if fold[0] == "(" and fold[-1] == ")" and fold[1:-1].strip() in MARK_WORDS:
+            label = text[1:-1].strip()
+            self._add(Element("mark", label, line.number, mark=mark_name(label)))
+            return None
         if fold[0] in "△▲":
             for action in _ACTION_MARKS.split(text):
                 if action.strip():
@@ -282,7 +340,9 @@ class _Parser:
             if speaker is not None and self.awaiting is None:
                 element.speaker, element.extension = speaker.speaker, speaker.extension
             self.awaiting = None
-            element.parenthetical, element.text = split_paren(text, fold)
+            element.parenthetical, element.text = joined(
+                element.parenthetical, *split_paren(text, fold)
+            )
             element.line = line.number
             self._add(element)
             return element
@@ -299,52 +359,32 @@ class _Parser:
         key = cue["name"].strip()
         rest = text[cue.start("rest") :].strip()
         if key in MARK_WORDS:
-            return [Element("mark", rest or key, number, mark=key)], None
+            name = text[cue.start("name") : cue.end("name")].strip()
+            return [Element("mark", rest or name, number, mark=mark_name(name))], None
         if key in NOTE_WORDS:
             return [Element("note", rest, number)], None
-        if key in NOT_SPEAKERS or not valid_speaker(key):
+        if key in NOT_SPEAKERS or not (valid_speaker(key) or group(key, cue["ext"], self.known)):
             return None
         if key.endswith(SPEECH_VERBS) and key not in self.known:
             return None
         name = text[cue.start("name") : cue.end("name")].strip()
-        ext = text[cue.start("ext") : cue.end("ext")] if cue["ext"] is not None else None
+        spans = [(cue.start(group) - 1, cue.end(group) + 1) for group in ("ext", "paren")]
+        brackets = [span for span, group in zip(spans, ("ext", "paren"), strict=True) if cue[group]]
         elements: list[Element] = []
         start = cue.start("rest")
         while True:
-            self.known.add(name.translate(FOLD))
-            following = self._next_speech(fold, start)
+            following = next_speech(fold, start, self.known)
             end = following[0] if following else len(fold)
-            paren, words = split_paren(text[start:end], fold[start:end])
-            extension = normalise_extension(ext)
-            element = Element("dialogue", words, number, name, extension, paren)
+            element = speech(number, text, fold, name, brackets, self.known)
+            element.parenthetical, element.text = joined(
+                element.parenthetical, *split_paren(text[start:end], fold[start:end])
+            )
+            self.known.add((element.speaker or name).translate(FOLD))
             if following is None:
-                if not words and paren is None:
+                if not element.text and element.parenthetical is None:
                     return elements, element
                 return [*elements, element], None
             elements.append(element)
             begin, name_end, start, ext_span = following
             name = text[begin:name_end].strip()
-            ext = text[ext_span[0] : ext_span[1]] if ext_span else None
-
-    def _next_speech(
-        self, fold: str, start: int
-    ) -> tuple[int, int, int, tuple[int, int] | None] | None:
-        """Where a known name followed by a colon starts a new speech inside this line."""
-        colon = fold.find(":", start)
-        while colon != -1:
-            end = colon
-            while end > start and fold[end - 1] == " ":
-                end -= 1
-            ext_span = None
-            if end > start and fold[end - 1] == ")":
-                opening = fold.rfind("(", max(start, end - 14), end - 1)
-                if opening != -1:
-                    ext_span, end = (opening + 1, end - 1), opening
-            for size in range(min(10, end - start), 0, -1):
-                begin = end - size
-                if fold[begin:end] in self.known and (
-                    begin == start or fold[begin - 1] in BOUNDARY
-                ):
-                    return begin, end, colon + 1, ext_span
-            colon = fold.find(":", colon + 1)
-        return None
+            brackets = [(ext_span[0] - 1, ext_span[1] + 1)] if ext_span else []

@@ -1,13 +1,14 @@
-"""The grammar of Chinese short-drama scripts: patterns, vocabulary, line clean-up, headers."""
+"""The grammar of Chinese short-drama scripts: patterns, vocabulary, marks, headers."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-# Full-width ASCII and the ideographic space folded to ASCII one code point for one, so a match
-# in the folded line slices the line as written at the same offsets.
-FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+from microdrama.script.zh_lines import FOLD, Line, prepare_lines
+
+__all__ = ["FOLD", "Line", "prepare_lines"]  # re-exported for the parser
+
 
 _NUMERAL = r"[0-9]{1,6}|[零〇一二两三四五六七八九十百千]{1,8}"
 EPISODE = re.compile(
@@ -25,14 +26,27 @@ SCENE_NUMBER = re.compile(
     rf"|场[景次]\s*(?P<counted>{_NUMERAL})|场\s*(?P<digits>[0-9]{{1,4}})"
     r"|(?P<labelled>场景)(?=\s*:)"
     r"|(?P<pair>[0-9]{1,4})\s*[-_–—]\s*(?P<pair_no>[0-9]{1,4}[A-Za-z]?)"
-    r"(?=[\s:.、/·]|$|[日夜晨暮早晚午凌清傍黄白深上下中内外])"
+    r"(?=[\s:.、/·(\[【]|$|[日夜晨暮早晚午凌清傍黄白深上下中内外])"
     r"|(?P<bare>[0-9]{1,4}[A-Za-z]?)(?=[\s:.、]|$))\s*[:.、]?\s*"
 )
-_CAST_INLINE = re.compile(r"(?:出场)?(?:人物|角色)\s*:")
-CAST_LINE = re.compile(r"^(?:出场人物|出场角色|主要人物|人物|角色)\s*:\s*(?P<names>.*)$")
+_CAST_INLINE = re.compile(
+    r"(?:出场|出镜|登场)(?:人物|角色)?\s*:|(?:人物|角色)\s*:|【(?:人物|角色)】"
+)
+CAST_LINE = re.compile(
+    r"^(?:(?:出场|出镜|登场)(?:人物|角色)?|主要人物|人物|角色)\s*:\s*(?P<names>.*)$"
+    r"|^【(?:出场人物|人物|角色)】\s*(?P<listed>.*)$"
+)
+# `地点：咖啡厅 时间：日 内景` and `【场景】别墅客厅 【时间】夜`: a header as labelled fields.
+LABEL = re.compile(
+    r"(?:^|(?<=[\s,;:.、)\]】]))(?:【(?P<bracketed>地点|场景|场地|时间|内外景?|景别?)】"
+    r"|(?P<keyed>地点|场景|场地|时间|内外景?|景别?)\s*:)\s*"
+)
 _NAME_SPAN = re.compile(r"\([^()]*\)|[^、,/;\s()]+")
+# 名字（OS）：, 名字【OS】：, 名字[OS]：, and a second bracket for a direction: 名字（OS）（哭）：
 DIALOGUE = re.compile(
-    r"^(?P<name>[^:()\[\]【】]{1,12}?)\s*(?:\((?P<ext>[^()]{0,12})\)\s*)?:(?P<rest>.*)$"
+    r"^(?P<name>[^:()\[\]【】]{1,12}?)\s*"
+    r"(?:[(\[【](?P<ext>[^()\[\]【】]{0,12})[)\]】]\s*)?"
+    r"(?:\((?P<paren>[^()]{0,12})\)\s*)?:(?P<rest>.*)$"
 )
 BRACKET = re.compile(r"【(?P<a>[^【】\n]{0,80})】|\[(?P<b>[^\[\]\n]{0,80})\]")
 TITLE = re.compile(r"^《(?P<title>[^《》]{1,60})》$")
@@ -43,11 +57,6 @@ BIO = re.compile(
 )
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 WORD = re.compile(r"[^\W_]")
-_RULE = re.compile(r"^[-*_=—~]{3,}$")
-_MD_HEADING = re.compile(r"^#{1,6}\s*")
-_MD_QUOTE = re.compile(r"^(?:>\s*)+")
-_MD_LIST = re.compile(r"^[-*+]\s+")
-_MD_STARTS = frozenset("#>-*+_=—~|")
 
 _TIMES = "凌晨 清晨 早晨 早上 上午 中午 午后 下午 傍晚 黄昏 白天 日间 夜晚 夜间 晚上 深夜 午夜 黎明"
 _TIME_WORDS = frozenset(_TIMES.split()) | frozenset("日夜晨暮早晚午昼")
@@ -57,15 +66,54 @@ _TOKENS = tuple(sorted(_TIME_WORDS | _INTERIORS.keys(), key=len, reverse=True))
 _TOKEN_FIRST = frozenset(token[0] for token in _TOKENS)
 _TOKEN_LAST = frozenset(token[-1] for token in _TOKENS)
 _UNNUMBERED_MAX = 40  # a header without a scene number is short, or it is prose
-_SEP = frozenset(" \t/·・、,-—–.|:_")
+_SEP = frozenset(" \t/·・、,-—–.|:_()[]【】")
 _SENTENCE_END = frozenset("。!?！？;；…")
 _NAME_FORBIDDEN = frozenset(",.!?;:'\"“”‘’…—~《》<>「」『』/\\|#*@&%$^=+△▲。、，；！？（）()")
 BOUNDARY = frozenset(" \t。!?…~」』”\"')—")
 SPEECH_VERBS = ("说", "道", "喊", "问", "答", "吼", "叫", "骂", "嚷", "写着", "显示", "想")
-MARK_WORDS = frozenset(
-    "字幕 闪回 闪回结束 回忆 回忆结束 卡点 反转 付费点 转场 音效 画面 特写 黑屏 定格 慢镜头 空镜 "
-    "音乐 配乐 BGM 插曲 片头 片尾 彩蛋 悬念 钩子 叠化 淡入 淡出 镜头".split()
+# A writer's own word for a mark → the name the breakdown and hook finder look for.
+MARK_ALIASES = {
+    "付费卡点": "付费点",
+    "付费节点": "付费点",
+    "付费": "付费点",
+    "钩子": "卡点",
+    "断点": "卡点",
+    "集尾卡点": "卡点",
+    "闪回开始": "闪回",
+    "回忆开始": "闪回",
+    "回忆": "闪回",
+    "闪回完": "闪回结束",
+    "回忆结束": "闪回结束",
+    "回忆完": "闪回结束",
+    "回到现实": "闪回结束",
+    "大反转": "反转",
+    "反转点": "反转",
+}
+MARK_WORDS = (
+    frozenset(
+        "字幕 闪回 闪回结束 卡点 反转 付费点 转场 音效 画面 特写 黑屏 定格 慢镜头 空镜 "
+        "音乐 配乐 BGM 插曲 片头 片尾 彩蛋 悬念 叠化 淡入 淡出 镜头".split()
+    )
+    | MARK_ALIASES.keys()
 )
+# Marks that carry words: 【字幕】三年后 reads as 【字幕：三年后】.
+VALUE_MARKS = frozenset("字幕 画面 音效 特写 空镜 镜头 音乐 配乐 BGM 插曲".split())
+# What stands in 名字（…）： as an extension (how the line is heard); anything else there is a
+# direction such as （冷笑） and becomes the parenthetical.
+EXTENSIONS = frozenset(
+    "OS VO O.S. V.O. OC O.C. CONT'D CONT’D 画外音 画外 旁白 内心 内心OS 心声 独白 内心独白 "
+    "电话 广播 录音 视频 语音 回忆 画内".split()
+)
+_ASCII_EXTENSIONS = frozenset("OS VO OC CONT'D CONTD OSVO".split())
+_ZH_EXTENSIONS = tuple(word for word in EXTENSIONS if not word.isascii())
+QUOTES = {"「": "」", "『": "』", "“": "”", '"': '"', "‘": "’"}
+GROUP_SPLIT = re.compile(r"[、&/]")
+# 【林晚】台词 and 林晚 alone on a line (its words on the next), for names the script has listed.
+BRACKET_CUE = re.compile(r"^[【\[](?P<name>[^【】\[\]:]{1,10})[】\]]\s*:?\s*(?P<rest>.*)$")
+ALONE_CUE = re.compile(r"^(?P<name>[^:()\[\]【】\s]{1,10})\s*(?:\((?P<ext>[^()]{1,12})\))?$")
+TOGETHER = frozenset("同时 齐声 异口同声 一起 合 众 齐".split())
+# Who speaks a narration line when the narrator is written first: 画外音（林晚）：
+VOICE_SPEAKERS = frozenset("OS VO 画外音 旁白 心声 内心 内心OS 独白".split())
 NOTE_WORDS = frozenset("备注 注 注释 说明 提示 编剧注".split())
 NOT_SPEAKERS = frozenset("时间 地点 场景 场次 景别 道具 服装 化妆 特效 剧情 标题 剧名".split())
 FRONT_WORDS = frozenset(
@@ -108,16 +156,6 @@ def normalise_extension(raw: str | None) -> str | None:
 
 
 @dataclass(slots=True)
-class Line:
-    """A non-blank script line after markdown clean-up, with its 1-based source line number."""
-
-    number: int
-    text: str  # markdown noise removed, otherwise as written
-    fold: str  # the same text width-folded: same length, same offsets
-    md_heading: bool
-
-
-@dataclass(slots=True)
 class Heading:
     """The fields of a scene header line."""
 
@@ -128,34 +166,6 @@ class Heading:
     interior: str | None
     location: str | None
     cast: list[str] = field(default_factory=list)
-
-
-def prepare_lines(text: str) -> list[Line]:
-    """Lines with markdown (headings, quotes, bold, rules, tables, fences) taken off."""
-    lines: list[Line] = []
-    fenced = False
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip(" \t\u3000\ufeff")
-        if line.startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced or not line:
-            continue
-        heading = None
-        if line[0] in _MD_STARTS:
-            if _RULE.match(line.replace(" ", "")) or (line[0] == "|" and line[-1] == "|"):
-                continue
-            heading = _MD_HEADING.match(line)
-            if heading:
-                line = line[heading.end() :]
-            line = _MD_LIST.sub("", _MD_QUOTE.sub("", line))
-        if "*" in line or "_" in line or "~" in line:
-            line = line.replace("**", "").replace("__", "").replace("~~", "").strip(" \t\u3000")
-            if len(line) > 2 and line[0] == "*" and line[-1] == "*":
-                line = line[1:-1].strip()
-        if line:
-            lines.append(Line(number, line, line.translate(FOLD), heading is not None))
-    return lines
 
 
 def episode_header(line: Line) -> tuple[int, str | None] | None:
@@ -170,24 +180,79 @@ def episode_header(line: Line) -> tuple[int, str | None] | None:
 
 def _take(fold: str, start: int, end: int, leading: bool) -> tuple[str | None, int, int]:
     """One 日/夜/内/外… token at the start (or end) of fold[start:end] that stands on its own."""
-    if start >= end or (
-        fold[start] not in _TOKEN_FIRST if leading else fold[end - 1] not in _TOKEN_LAST
+    first, last = start, end
+    if leading:
+        while first < last and fold[first] in _SEP:
+            first += 1
+    else:
+        while last > first and fold[last - 1] in _SEP:
+            last -= 1
+    if first >= last or (
+        fold[first] not in _TOKEN_FIRST if leading else fold[last - 1] not in _TOKEN_LAST
     ):
         return None, start, end
     for token in _TOKENS:
-        if leading and fold.startswith(token, start, end):
-            after = start + len(token)
-            if after == end or fold[after] in _SEP or fold.startswith(_TOKENS, after, end):
-                while after < end and fold[after] in _SEP:
+        if leading and fold.startswith(token, first, last):
+            after = first + len(token)
+            if after == last or fold[after] in _SEP or fold.startswith(_TOKENS, after, last):
+                while after < last and fold[after] in _SEP:
                     after += 1
                 return token, after, end
-        elif not leading and fold.endswith(token, start, end):
-            before = end - len(token)
-            if before == start or fold[before - 1] in _SEP or fold.endswith(_TOKENS, start, before):
-                while before > start and fold[before - 1] in _SEP:
+        elif not leading and fold.endswith(token, first, last):
+            before = last - len(token)
+            if before == first or fold[before - 1] in _SEP or fold.endswith(_TOKENS, first, before):
+                while before > first and fold[before - 1] in _SEP:
                     before -= 1
                 return token, start, before
     return None, start, end
+
+
+@dataclass(slots=True)
+class _Fields:
+    """Time, interior and location taken off a header."""
+
+    time: str | None = None
+    interior: str | None = None
+    interior_token: str = ""
+
+    def take(self, fold: str, start: int, end: int, sides: tuple[bool, ...]) -> tuple[int, int]:
+        """Take up to two tokens from each side in `sides`; the rest is the location."""
+        for leading in sides:
+            for _ in range(2):
+                token, new_start, new_end = _take(fold, start, end, leading)
+                if token is None or (self.time if token in _TIME_WORDS else self.interior):
+                    break
+                if token in _TIME_WORDS:
+                    self.time = token
+                else:
+                    self.interior, self.interior_token = _INTERIORS[token], token
+                start, end = new_start, new_end
+        while start < end and fold[start] in _SEP:
+            start += 1
+        while end > start and fold[end - 1] in _SEP and fold[end - 1] not in ")]】":
+            end -= 1
+        return start, end
+
+
+def _labelled(line: Line, start: int, end: int) -> tuple[_Fields, str | None, int] | None:
+    """`地点：咖啡厅 时间：日 内景` / `【场景】客厅 【时间】夜`: fields, location, label count."""
+    fold = line.fold
+    labels = list(LABEL.finditer(fold, start, end))
+    if not labels or fold[start : labels[0].start()].strip():
+        return None
+    fields = _Fields()
+    location: str | None = None
+    for index, label in enumerate(labels):
+        value_end = labels[index + 1].start() if index + 1 < len(labels) else end
+        key = label["bracketed"] or label["keyed"]
+        if key in ("地点", "场景", "场地"):
+            first, last = fields.take(fold, label.end(), value_end, (False,))
+            location = line.text[first:last].strip() or location
+        else:
+            first, last = fields.take(fold, label.end(), value_end, (True,))
+            if fold[first:last].strip():
+                return None  # a 时间 that is not a time of day: 时间：2025年 is prose
+    return fields, location, len(labels)
 
 
 def scene_heading(line: Line) -> Heading | None:
@@ -199,30 +264,27 @@ def scene_heading(line: Line) -> Heading | None:
     if number is None and end > _UNNUMBERED_MAX:
         return None
     start = number.end() if number else 0
-    time: str | None = None
-    interior: str | None = None
-    interior_token = ""
-    for leading in (True, False):
-        for _ in range(2):
-            token, new_start, new_end = _take(fold, start, end, leading)
-            if token is None or (time if token in _TIME_WORDS else interior) is not None:
-                break
-            if token in _TIME_WORDS:
-                time = token
-            else:
-                interior, interior_token = _INTERIORS[token], token
-            start, end = new_start, new_end
-    while start < end and fold[start] in _SEP:
-        start += 1
-    location = line.text[start:end].strip()
-    strong = number is not None and not number["bare"]
-    if location and (_SENTENCE_END & set(fold[start:end]) or len(location) > 40):
-        return None
-    if not strong:
-        weak_ok = number is not None and (time or interior)
-        bare_ok = number is None and location and ((time and interior) or "景" in interior_token)
-        if not (weak_ok or bare_ok) or end > _UNNUMBERED_MAX or ":" in fold[start:end]:
+    labelled = _labelled(line, start, end) if ":" in fold or "【" in fold else None
+    if labelled is not None:
+        fields, location, count = labelled
+        if number is None and (count < 2 or location is None):
             return None
+    else:
+        fields = _Fields()
+        start, end = fields.take(fold, start, end, (True, False))
+        location = line.text[start:end].strip()
+        strong = number is not None and not number["bare"]
+        if location and (_SENTENCE_END & set(fold[start:end]) or len(location) > 40):
+            return None
+        if not strong:
+            weak_ok = number is not None and (fields.time or fields.interior)
+            bare_ok = (
+                number is None
+                and location
+                and ((fields.time and fields.interior) or "景" in fields.interior_token)
+            )
+            if not (weak_ok or bare_ok) or end > _UNNUMBERED_MAX or ":" in fold[start:end]:
+                return None
     label = None
     pair_episode = None
     if number is not None:
@@ -234,12 +296,43 @@ def scene_heading(line: Line) -> Heading | None:
     heading_end = cast_at.start() if cast_at else len(fold)
     cast = cast_names(fold[cast_at.end() :], line.text[cast_at.end() :]) if cast_at else []
     heading_text = line.text[:heading_end].strip()
-    return Heading(label, pair_episode, heading_text, time, interior, location or None, cast)
+    return Heading(
+        label,
+        pair_episode,
+        heading_text,
+        fields.time,
+        fields.interior,
+        location or None,
+        cast,
+    )
 
 
 def cast_names(fold: str, text: str) -> list[str]:
     """Names from a 人物：A、B（旁观）/C list as written, notes in brackets dropped."""
     return [text[m.start() : m.end()] for m in _NAME_SPAN.finditer(fold) if m[0][0] != "("]
+
+
+def mark_name(label: str) -> str:
+    """The mark a label names: 【付费卡点】 → 付费点, 【回忆】 → 闪回; others as written."""
+    folded = label.translate(FOLD).strip()
+    return MARK_ALIASES.get(folded, folded if folded in MARK_WORDS else label)
+
+
+def is_extension(inner: str) -> bool:
+    """Whether a bracket after a name says how a line is heard (OS, 画外音), not how it is said."""
+    text = normalise_extension(inner) or ""
+    if text.isascii():
+        return text in _ASCII_EXTENSIONS
+    return text.endswith(("OS", "VO")) or text.startswith(_ZH_EXTENSIONS)
+
+
+def unquote(words: str) -> str:
+    """「台词」, “台词”, "台词" → 台词, when one pair of quotes encloses the whole speech."""
+    if len(words) > 2 and QUOTES.get(words[0]) == words[-1]:
+        inner = words[1:-1]
+        if words[0] not in inner and words[-1] not in inner:
+            return inner.strip()
+    return words
 
 
 def valid_speaker(name: str) -> bool:
