@@ -247,3 +247,13 @@ def test_a_hundred_episode_script_breaks_down_in_well_under_a_tenth_of_a_second(
 
     assert len(result.scenes) == 300
     assert min(timings) < 0.1
+
+
+def test_a_group_cue_is_a_line_for_each_speaker() -> None:
+    from microdrama.script.parser import parse_text
+
+    script = parse_text(
+        "第1集\n1-1 日 内 客厅\n人物：林晚、顾辰\n林晚、顾辰（同时）：你好！\n林晚：再见。\n"
+    )
+    lines = {c.name: c.lines for c in breakdown(script).characters}
+    assert lines == {"林晚": 2, "顾辰": 1}

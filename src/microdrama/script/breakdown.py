@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -40,6 +40,7 @@ NIGHT_LIKE = frozenset(
         *("NIGHT", "EVENING", "MIDNIGHT", "NIGHTTIME", "LATE NIGHT"),
     }
 )
+_GROUP_CUE = re.compile(r"[、，,&＆]")
 _TIME_SPLIT = re.compile(r"[\s/|,，、()（）\[\]【】\-–—]+")
 _TRAILING_BRACKETS = re.compile(r"\s*[(\[【][^()\[\]【】]*[)\]】]\s*$")
 _SPACES = re.compile(r"\s+")
@@ -224,6 +225,14 @@ def location_name(location: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", location)).strip()
 
 
+def _speakers(element: Element) -> list[str]:
+    """The speakers of a dialogue line as written; a group cue names several."""
+    names = [n for n in _GROUP_CUE.split(element.speaker or "") if n.strip()]
+    if len(names) < 2:
+        return [_written(element)]
+    return [_written(replace(element, speaker=name.strip())) for name in names]
+
+
 def _written(element: Element) -> str:
     speaker = element.speaker or ""
     if not element.extension:
@@ -293,10 +302,12 @@ def _scene(
         spoken = len(_NOT_SPOKEN.sub("", element.text)) if counted else 0
         seconds += _element_seconds(element, spoken, config)
         if element.kind == "dialogue" and element.speaker:
-            key, tally = _tally(tallies, _written(element))
-            present.setdefault(key, tally)
-            tally.lines[episode_number] = tally.lines.get(episode_number, 0) + 1
-            tally.spoken[episode_number] = tally.spoken.get(episode_number, 0) + spoken
+            # A group cue (林晚、顾辰：…) is a line for each of them.
+            for written in _speakers(element):
+                key, tally = _tally(tallies, written)
+                present.setdefault(key, tally)
+                tally.lines[episode_number] = tally.lines.get(episode_number, 0) + 1
+                tally.spoken[episode_number] = tally.spoken.get(episode_number, 0) + spoken
             dialogue += 1
         spoken_total += spoken
     for tally in present.values():

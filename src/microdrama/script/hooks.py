@@ -165,7 +165,8 @@ def _ending(episode: Episode) -> tuple[HookKind, Element] | None:
         return None
     tail = [e for e in episode.scenes[-1].elements if e.kind != "note"][-TAIL_ELEMENTS:]
     for element in reversed(tail):
-        if element.kind == "mark" and element.mark == "卡点":
+        # A paywall mark at the very end is a cliffhanger too: the viewer must pay to go on.
+        if element.kind == "mark" and element.mark in ("卡点", "付费点"):
             return "marked", element
     for element in reversed(tail):
         if element.kind == "mark" and element.mark == "反转":
