@@ -413,7 +413,8 @@ def test_a_series_is_judged_alike_whatever_else_the_frame_holds(
 def test_the_rolling_median_and_quantiles_are_polars_own(
     values: list[float | None], window: int
 ) -> None:
-    from microdrama.index.integrity import _quantiles, _rolling_median
+    from microdrama.index.checks import quantiles as _quantiles
+    from microdrama.index.checks import rolling_median as _rolling_median
 
     series = pl.Series(values, dtype=pl.Float64)
     x = series.to_numpy().reshape(1, -1)  # one series per row, NaN where unknown
@@ -424,3 +425,34 @@ def test_the_rolling_median_and_quantiles_are_polars_own(
     for q, got in zip((0.1, 0.5, 0.9), quantiles, strict=True):
         want = series.quantile(q, "linear")
         assert (want is None and np.isnan(got[0])) or got[0] == pytest.approx(want, rel=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    keys=st.lists(
+        st.tuples(st.integers(0, 5), st.integers(0, 2), st.integers(0, 40)), min_size=1, max_size=60
+    )
+)
+def test_rows_are_ordered_alike_from_the_ids_and_from_their_codes(
+    keys: list[tuple[int, int, int]],
+) -> None:
+    from datetime import date, timedelta
+
+    from microdrama.index.integrity import order_rows
+    from microdrama.index.prepare import _order
+
+    works = pl.Enum([f"W{i}" for i in range(6)])
+    platforms = pl.Enum(["a", "b", "c"])
+    frame = pl.DataFrame(
+        {
+            "work_id": pl.Series([f"W{w}" for w, _, _ in keys]).cast(works),
+            "platform": pl.Series(["abc"[p] for _, p, _ in keys]).cast(platforms),
+            "date": [date(2025, 1, 1) + timedelta(days=d) for _, _, d in keys],
+        }
+    )
+    (want, want_starts), (order, starts) = order_rows(frame), _order(frame)
+    every = np.arange(frame.height)  # None: the rows are in order already
+    np.testing.assert_array_equal(
+        every if order is None else order, every if want is None else want
+    )
+    np.testing.assert_array_equal(starts, want_starts)

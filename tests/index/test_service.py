@@ -229,3 +229,41 @@ def test_a_computation_split_into_partitions_gives_the_same_ranking(
             rankings.append(ranking(session, period="2025-11", where=RankingFilter()).rows)
     assert [r.work_id for r in rankings[0]] == [r.work_id for r in rankings[1]]
     assert [r.score for r in rankings[0]] == [r.score for r in rankings[1]]
+
+
+def test_the_ranking_does_not_depend_on_how_many_threads_share_the_work(
+    loaded: sessionmaker[Session], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microdrama.index import integrity, uncertainty
+
+    dumps = []
+    for workers in (1, 3):
+        monkeypatch.setattr(integrity, "WORKERS", workers)
+        monkeypatch.setattr(uncertainty, "WORKERS", workers)
+        run = compute(loaded, settings)
+        with unit_of_work(loaded) as session:
+            page = ranking(session, period="2025-11", where=RankingFilter())
+            dumps.append((page.model_dump_json(exclude={"run"}), run.stability))
+    assert dumps[0] == dumps[1]
+
+
+def test_a_results_detail_is_written_as_json_with_what_the_engine_describes() -> None:
+    import json
+
+    from microdrama.index import engine
+
+    results = pl.DataFrame(
+        {
+            "work_id": ["W1", "W2"],
+            "cohort": ["抖音|2025-05", None],
+            "ineligible_reason": [None, "3 days of data in the period; at least 7 needed"],
+            "plays": [55546, None],
+            "completion": [0.402655957361969, 1e-17],
+            "expert_score": [7.25, None],
+            "expert_disagreement": [True, None],
+            "expert_values": [6.5, None],
+        }
+    )
+    text = results.select(engine.detail_json(results)).to_series().to_list()
+    columns = {name: results.get_column(name).to_list() for name in results.columns}
+    assert [json.loads(t) for t in text] == engine.details(columns)

@@ -287,6 +287,32 @@ def details(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def detail_json(results: pl.DataFrame) -> pl.Expr:
+    """`detail` of every row of a results frame, as JSON text (its keys in `detail`'s order)."""
+
+    def col(name: str) -> pl.Expr:
+        return pl.col(name) if name in results.columns else pl.lit(None)
+
+    panel = {
+        "reviews": "expert_reviews",
+        "corrected_score": "expert_score",
+        "spread": "expert_spread",
+        "disagreement": "expert_disagreement",
+    }
+    experts = pl.struct(
+        *(col(column).alias(key) for key, column in panel.items()),
+        pl.struct(*(col(f"expert_{d}").alias(d) for d in expert_model.DIMENSIONS)).alias(
+            "dimensions"
+        ),
+    )
+    return pl.struct(
+        col("cohort").alias("cohort"),
+        col("ineligible_reason").alias("ineligible_reason"),
+        pl.struct(*(col(name).alias(name) for name in RAW_FIELDS)).alias("raw"),
+        experts.alias("experts"),
+    ).struct.json_encode()
+
+
 def explain(
     row: dict[str, Any],
     *,

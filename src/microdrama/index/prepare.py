@@ -6,8 +6,10 @@ Two reads of the lake, neither of which keeps a full-width row:
    the result does not depend on the order the engine adds them in;
 2. the columns the checks read (plays, viewers, likes, completion, watch minutes), with work and
    platform as integer codes, are collected a partition of works at a time (one partition up to
-   `partition_rows` rows, as the lake gives them), judged (`integrity.judge` sorts them into
-   series), and grouped per series with the discounted volumes in place.
+   `partition_rows` rows; the filter is on a range of work ids, so the scan skips the files and
+   row groups outside it), put in series order once by an integer key of the codes and the day,
+   judged (`integrity.judge`), and summed per series by grouping a sorted series number, which
+   Polars does by slicing instead of hashing.
 Both give the same numbers as grouping the full flagged rows (up to the rounding of float sums).
 """
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from microdrama.index import integrity
@@ -60,16 +63,19 @@ def prepare(
     works = pl.Enum(totals.get_column("work_id").unique().sort())
     platforms = pl.Enum(totals.get_column("platform").unique().sort())
     codes = [pl.col("work_id").cast(works), pl.col("platform").cast(platforms)]
-    compact = rows.select(*codes, "date", *CHECKED)
+    ids = works.categories
     series: list[pl.DataFrame] = []
     flags: list[pl.DataFrame] = []
     scores: list[pl.DataFrame] = []
     for low, high in _ranges(totals, works, partition_rows):
-        part = compact
-        if low > 0 or high < len(works.categories) - 1:
-            part = compact.filter(pl.col("work_id").to_physical().is_between(low, high))
+        part = rows
+        if low > 0 or high < len(ids) - 1:
+            # On the ids themselves (sorted as their codes are), so that the scan skips the
+            # files and row groups whose statistics lie outside the partition.
+            part = rows.filter(pl.col("work_id").is_between(pl.lit(ids[low]), pl.lit(ids[high])))
+        part = part.select(*codes, "date", *CHECKED)
         summed, flagged, scored = _judge_and_sum(
-            part.collect(engine="streaming"), period=period, previous=previous, config=config
+            part, period=period, previous=previous, config=config
         )
         series.append(summed)
         flags.append(flagged)
@@ -131,20 +137,34 @@ def _ranges(totals: pl.DataFrame, works: pl.Enum, partition_rows: int) -> list[t
 
 @np.errstate(all="ignore")  # NaN stands for unknown while working
 def _judge_and_sum(
-    frame: pl.DataFrame, *, period: Period, previous: Period, config: IndexConfig
+    part: pl.LazyFrame, *, period: Period, previous: Period, config: IndexConfig
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Per series of a partition with a day in the window: the sums the summaries need; its
-    flagged window days; and per work, its integrity (`integrity.summarise`)."""
+    flagged window days; and per work, its integrity (`integrity.summarise`).
+
+    The rows are put in series order once (`_order`): the checks read them as they lie, and the
+    sums group a sorted series number, which Polars does by slicing instead of hashing.
+    """
+    frame = part.collect(engine="streaming")
+    # The streaming engine hands over many small chunks, which make every later gather and
+    # conversion slower; one column at a time, so that only one is held twice.
+    for name in frame.columns:
+        frame = frame.with_columns(frame.get_column(name).rechunk())
     n = frame.height
+    order, starts = _order(frame) if n else (None, np.zeros(0, np.intp))
+    if order is not None:
+        frame = frame[pl.Series(order, dtype=pl.UInt64)]  # the unsorted rows are freed
+        del order
+    series = np.zeros(n, np.uint32)
+    series[starts[1:]] = 1
+    np.cumsum(series, out=series)
     if n and config.apply_integrity:
-        order, starts = integrity._order(frame)
-        hits = integrity.judge(frame, order, starts, config.integrity)
-        rows = hits.rows if order is None else order[hits.rows]
-        del order, starts
+        checked = [integrity.values(frame, name) for name in integrity.CHECKED]
+        hits = integrity.judge(checked, None, starts, config.integrity)
+        del checked
     else:
         hits = integrity.Hits(np.empty(0, np.intp), np.empty(0), np.empty(0), pl.Series([]))
-        rows = hits.rows
-    at = pl.Series(rows, dtype=pl.get_index_type())
+    at = pl.Series(hits.rows, dtype=pl.get_index_type())
     # Every day no check flagged keeps its volume (clipped at zero).
     effective = [
         frame.get_column(name)
@@ -155,13 +175,21 @@ def _judge_and_sum(
         for name, values in (("plays", hits.plays), ("likes", hits.likes))
     ]
     flagged = np.zeros(n, np.bool_)
-    flagged[rows] = True
-    marked = frame.with_columns(*effective, pl.Series("flagged", flagged)).lazy()
+    flagged[hits.rows] = True
+    marked = frame.with_columns(
+        *effective,
+        pl.Series("flagged", flagged),
+        pl.Series("series", series).set_sorted(),
+        pl.col("work_id").to_physical().set_sorted().alias("work"),
+    ).lazy()
     window = pl.col("date").is_between(period.start, period.end)
     current = marked.filter(window)
     before = marked.filter(pl.col("date").is_between(previous.start, previous.end))
     completion_known = pl.col("completion_rate").is_not_null() & pl.col("plays").is_not_null()
-    summed = current.group_by(KEY).agg(
+    # The key columns ride along as the first of their group: grouping the sorted series
+    # number alone is the fast path.
+    summed = current.group_by("series").agg(
+        *(pl.col(k).first() for k in KEY),
         pl.col("date").n_unique().alias("days"),
         _known_sum(pl.col("plays"), "plays"),
         pl.col("effective_plays").sum(),
@@ -177,11 +205,11 @@ def _judge_and_sum(
         pl.col("effective_likes").sum(),
         pl.col("flagged").sum().alias("flagged_days"),
     )
-    earlier = before.group_by(KEY).agg(
+    earlier = before.group_by("series").agg(
         pl.col("effective_plays").sum().alias("previous_effective_plays"),
         pl.col("date").n_unique().alias("previous_days"),
     )
-    works = integrity.summarise(current)
+    works = integrity.summarise(current, by="work")
     flags = (
         frame.select(*KEY, "date", "plays", "likes", "viewers")[at]
         .with_columns(
@@ -193,7 +221,35 @@ def _judge_and_sum(
         .select(FLAG_COLUMNS)
     )
     summed_frame, earlier_frame, works_frame = pl.collect_all([summed, earlier, works])
-    return summed_frame.join(earlier_frame, on=KEY, how="left"), flags, works_frame
+    joined = summed_frame.join(earlier_frame, on="series", how="left", maintain_order="left")
+    return joined.drop("series"), flags, works_frame
+
+
+def _order(frame: pl.DataFrame) -> tuple[npt.NDArray[np.intp] | None, npt.NDArray[np.intp]]:
+    """`integrity.order_rows`, read off the integer codes of work and platform: one integer key
+    (work, platform, day), sorted stably (None when the rows are in order already)."""
+    work = frame.get_column("work_id").to_physical()
+    platform = frame.get_column("platform").to_physical()
+    day = frame.get_column("date").to_physical()
+    if work.has_nulls() or platform.has_nulls() or day.has_nulls():
+        return integrity.order_rows(frame)
+    codes, days = platform.to_numpy(), day.to_numpy()
+    platforms, low = int(codes.max()) + 1, int(days.min())
+    span = int(days.max()) - low + 1
+    key = work.to_numpy().astype(np.int64)
+    key *= platforms
+    key += codes
+    key *= span
+    key += days
+    key -= low
+    if bool(np.all(key[1:] >= key[:-1])):
+        order = None
+    else:
+        order = np.argsort(key, kind="stable")  # merges the sorted runs a lake's files give
+        key = key[order]
+    key //= span  # the series
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    return order, starts
 
 
 def _known_sum(expr: pl.Expr, name: str) -> pl.Expr:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -60,10 +61,25 @@ def compute_index(
     version = lake.current_version(uri)
     daily = lake.scan(uri, version=version).select(DAILY_COLUMNS)
     window = _period(daily, period, as_of)
-    works = works_frame(session)
-    ratings = ratings_frame(session)
-    reviews = reviews_frame(session, until=window.end)
-    prepared = prepare(daily, period=window, config=config, partition_rows=PARTITION_ROWS)
+    # The lake's rows are judged in a thread of their own while this one reads the relational
+    # inputs and clears an identical earlier run: the two do not touch each other's data.
+    with ThreadPoolExecutor(1) as background:
+        preparing = background.submit(
+            prepare, daily, period=window, config=config, partition_rows=PARTITION_ROWS
+        )
+        works = works_frame(session)
+        ratings = ratings_frame(session)
+        reviews = reviews_frame(session, until=window.end)
+        inputs_hash = _inputs_hash(works, ratings, reviews)
+        _replace_identical(
+            session,
+            period=window.name,
+            parameter_hash=config.parameter_hash(),
+            inputs_hash=inputs_hash,
+            lake_version=version,
+            as_of=as_of,
+        )
+        prepared = preparing.result()
     output = engine.compute(
         prepared, period=window, works=works, ratings=ratings, reviews=reviews, config=config
     )
@@ -76,14 +92,13 @@ def compute_index(
         parameter_hash=config.parameter_hash(),
         parameters=config.as_dict(),
         lake_version=version,
-        inputs_hash=_inputs_hash(works, ratings, reviews),
+        inputs_hash=inputs_hash,
         works_ranked=int(output.results["rank"].count()),
         works_data_only=int(output.results.filter(pl.col("rank").is_not_null())["data_only"].sum()),
         stability=output.stability,
         reliability=output.reliability.to_dicts(),
         simulated=is_simulated(session),
     )
-    _replace_identical(session, run)
     session.add(run)
     session.flush()
     _store(session, run, output)
@@ -182,15 +197,23 @@ def _inputs_hash(*frames: pl.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def _replace_identical(session: Session, run: IndexRun) -> None:
+def _replace_identical(
+    session: Session,
+    *,
+    period: str,
+    parameter_hash: str,
+    inputs_hash: str,
+    lake_version: int | None,
+    as_of: date | None,
+) -> None:
     """Drop an earlier run of the very same inputs and method, so reruns do not pile up."""
     session.execute(
         delete(IndexRun).where(
-            IndexRun.period == run.period,
-            IndexRun.parameter_hash == run.parameter_hash,
-            IndexRun.inputs_hash == run.inputs_hash,
-            IndexRun.lake_version == run.lake_version,
-            IndexRun.as_of.is_(None) if run.as_of is None else IndexRun.as_of == run.as_of,
+            IndexRun.period == period,
+            IndexRun.parameter_hash == parameter_hash,
+            IndexRun.inputs_hash == inputs_hash,
+            IndexRun.lake_version == lake_version,
+            IndexRun.as_of.is_(None) if as_of is None else IndexRun.as_of == as_of,
             IndexRun.published.is_(False),
         )
     )
@@ -199,61 +222,87 @@ def _replace_identical(session: Session, run: IndexRun) -> None:
 def _store(session: Session, run: IndexRun, output: engine.IndexOutput) -> None:
     """Write results, flags and expert estimates: one executemany per table, every row alike.
 
-    Core inserts with the same keys in every row: the ORM's bulk insert leaves out the None
-    values of each row, so rows with different unknowns went to the database one group at a time.
+    Rows go to the driver as prepared tuples (`_insert`): per-row dictionaries through the
+    statement's parameter processing, and a dictionary and `json.dumps` per result's detail,
+    took longer than the whole ranking's bootstrap at 100,000 works.
     """
     ids: dict[str, int] = dict(session.execute(select(Work.external_id, Work.id)).all())
     results = _finite(output.results)
-    stored = list(RESULT_COLUMNS)
-    columns = {name: results.get_column(name).to_list() for name in results.columns}
-    work_ids = columns["work_id"]
-    details = engine.details(columns)
-    rows = [
-        {"run_id": run.id, "work_id": ids[work_ids[i]], "detail": details[i]}
-        | {k: columns[k][i] for k in stored}
-        for i in range(results.height)
-    ]
-    _insert(session, IndexResult, rows)
-    flags = output.flags
-    flag_rows = [
-        {
-            "run_id": run.id,
-            "work_id": ids[work_id],
-            "platform": platform,
-            "date": day,
-            "reason": (reason or "")[:500],
-            "plays": plays,
-            "effective_plays": effective,
-        }
-        for work_id, platform, day, reason, plays, effective in zip(
-            *(
-                flags.get_column(c).to_list()
-                for c in ("work_id", "platform", "date", "reason", "plays")
-            ),
-            _finite(flags.select("effective_plays")).get_column("effective_plays").to_list(),
-            strict=True,
-        )
-    ]
-    _insert(session, IndexFlag, flag_rows)
+    work = pl.col("work_id").replace_strict(ids, return_dtype=pl.Int64)
+    _insert(
+        session,
+        IndexResult,
+        results.select(
+            pl.lit(run.id, pl.Int64).alias("run_id"),
+            work,
+            *RESULT_COLUMNS,
+            engine.detail_json(results).alias("detail"),
+        ),
+        json_columns={"detail"},
+    )
+    flags = _finite(output.flags)
+    _insert(
+        session,
+        IndexFlag,
+        flags.select(
+            pl.lit(run.id, pl.Int64).alias("run_id"),
+            work,
+            "platform",
+            "date",
+            pl.col("reason").fill_null("").str.slice(0, 500),
+            "plays",
+            "effective_plays",
+        ),
+    )
     experts: dict[str, int] = dict(session.execute(select(Expert.external_id, Expert.id)).all())
-    estimates = [
-        {
-            "run_id": run.id,
-            "expert_id": experts[e["expert_id"]],
-            "reviews": e["reviews"],
-            "leniency": e["leniency"],
-            "rmse": e["rmse"],
-            "infit": e["infit"],
-        }
-        for e in output.experts.iter_rows(named=True)
-        if e["expert_id"] in experts
-    ]
-    _insert(session, ExpertEstimate, estimates)
+    estimates = output.experts.filter(pl.col("expert_id").is_in(list(experts)))
+    _insert(
+        session,
+        ExpertEstimate,
+        estimates.select(
+            pl.lit(run.id, pl.Int64).alias("run_id"),
+            pl.col("expert_id").replace_strict(experts, return_dtype=pl.Int64),
+            "reviews",
+            "leniency",
+            "rmse",
+            "infit",
+        ),
+    )
 
 
-def _insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+def _insert(
+    session: Session,
+    model: type[Any],
+    frame: pl.DataFrame,
+    *,
+    json_columns: frozenset[str] | set[str] = frozenset(),
+) -> None:
+    """Insert a frame's rows (its columns named as the table's) with one executemany.
+
+    The statement is compiled for the session's dialect; each value goes through its column's
+    bind processing (dates on SQLite, say), except `json_columns`, which hold JSON text already.
+    """
+    if frame.height == 0:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    table = model.__table__
+    compiled = insert(table).compile(dialect=dialect, column_keys=frame.columns)
+    columns: dict[str, list[Any]] = {}
+    for name in frame.columns:
+        values = frame.get_column(name).to_list()
+        process = None if name in json_columns else table.c[name].type.bind_processor(dialect)
+        columns[name] = values if process is None else [process(v) for v in values]
+    if compiled.positional:
+        order = compiled.positiontup or []
+        rows: list[Any] = list(zip(*(columns[name] for name in order), strict=True))
+    else:
+        names = list(columns)
+        rows = [
+            dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)
+        ]
     for chunk in chunked(rows, 10_000):
-        session.execute(insert(model.__table__), list(chunk))
+        connection.exec_driver_sql(compiled.string, list(chunk))
 
 
 def _finite(frame: pl.DataFrame) -> pl.DataFrame:

@@ -9,6 +9,9 @@ audience rating with v votes as R + σ/√v·z, an expert mean as its estimate +
 from __future__ import annotations
 
 import itertools
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,9 +32,13 @@ from microdrama.index.scoring import (
     to_works,
 )
 
+F32 = npt.NDArray[np.float32]
 TIERS = ("A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D")
 # Replicates drawn at a time: bounds memory at (batch × rows) floats per array.
 BATCH = 25
+# Threads sharing a batch's sorts and searches (NumPy lets go of the interpreter while it sorts);
+# each writes its own replicates, so the result does not depend on how many there are.
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -105,30 +112,48 @@ def bootstrap(
     draws = np.full((config.bootstrap, point.size), np.nan, dtype=np.float32)
     rank_draws = np.empty((config.bootstrap, ranked.size), dtype=np.float32)
     done = 0
-    while done < config.bootstrap:
-        batch = min(BATCH, config.bootstrap - done)
-        shape = (batch, layout.cohort.size)
-        score = np.zeros((batch, layout.works))
-        plays_shock = rng.standard_normal(shape)
-        for name in noise.baseline:
-            shock = plays_shock if name in noise.shared_with_plays else rng.standard_normal(shape)
-            if (part := plan.metrics.get(name)) is not None:
-                score += part.percentiles(shock, clip=name != "growth") @ part.weights
-        if plan.expert is not None:
-            shock = rng.standard_normal((batch, layout.works))
-            score += plan.expert.percentiles(shock, clip=False) @ plan.expert.weights
-        score = score[:, ranked]
-        draws[done : done + batch, ranked] = score
-        rank_draws[done : done + batch] = _fast_ranks(score)
-        done += batch
+    with ThreadPoolExecutor(WORKERS) as pool:
+        while done < config.bootstrap:
+            batch = min(BATCH, config.bootstrap - done)
+            shape = (batch, layout.cohort.size)
+            score = np.zeros((batch, layout.works))
+            plays_shock = rng.standard_normal(shape)
+            for name in noise.baseline:
+                shared = name in noise.shared_with_plays
+                shock = plays_shock if shared else rng.standard_normal(shape)
+                if (part := plan.metrics.get(name)) is not None:
+                    part.add_to(score, shock, clip=name != "growth", pool=pool)
+            if plan.expert is not None:
+                shock = rng.standard_normal((batch, layout.works))
+                plan.expert.add_to(score, shock, clip=False, pool=pool)
+            score = score[:, ranked]
+            draws[done : done + batch, ranked] = score
+            ranks_out = rank_draws[done : done + batch]
+
+            def rank(low: int, high: int, score: F64 = score, out: F32 = ranks_out) -> None:
+                out[low:high] = _fast_ranks(score[low:high])
+
+            _split(pool, batch, rank)
+            done += batch
     tail = (1 - config.interval) / 2
     point_rank = ranks(point)
     # Works that are not ranked have no draws: their bounds stay NaN.
     low = np.full(point.shape, np.nan)
     high, rank_low, rank_high = low.copy(), low.copy(), low.copy()
     if ranked.size:
-        low[ranked], high[ranked] = np.quantile(draws[:, ranked], [tail, 1 - tail], axis=0)
-        rank_low[ranked], rank_high[ranked] = np.quantile(rank_draws, [tail, 1 - tail], axis=0)
+        score_bounds = np.empty((2, ranked.size))
+        rank_bounds = np.empty((2, ranked.size))
+
+        def bounds(first: int, last: int) -> None:
+            works = ranked[first:last]
+            score_bounds[:, first:last] = np.quantile(draws[:, works], [tail, 1 - tail], axis=0)
+            ranks = rank_draws[:, first:last]
+            rank_bounds[:, first:last] = np.quantile(ranks, [tail, 1 - tail], axis=0)
+
+        with ThreadPoolExecutor(WORKERS) as pool:
+            _split(pool, ranked.size, bounds)
+        low[ranked], high[ranked] = score_bounds
+        rank_low[ranked], rank_high[ranked] = rank_bounds
     return Intervals(
         score=point,
         score_low=np.fmin(low, point),
@@ -151,15 +176,20 @@ class _Drawn:
     references: list[F64]
     weights: sparse.csr_array  # (rows, works): the percentile's weight in the work's score
 
-    def percentiles(self, shock: F64, *, clip: bool) -> F64:
-        """Percentiles of one batch of replicates, given every layout row's shock."""
-        drawn = self.base + self.sd * np.take(shock, self.rows, axis=1)
-        if clip:
-            np.maximum(drawn, 0.0, out=drawn)
-        out = np.empty(drawn.shape)
-        for (start, end), reference in zip(self.cuts, self.references, strict=True):
-            _percentiles(drawn[:, start:end], reference, out=out[:, start:end])
-        return out
+    def add_to(self, score: F64, shock: F64, *, clip: bool, pool: Executor) -> None:
+        """Add what the percentiles of a batch of replicates give each work to its `score`,
+        given every layout row's shock; threads take a share of the replicates each."""
+
+        def replicates(low: int, high: int) -> None:
+            drawn = self.base + self.sd * np.take(shock[low:high], self.rows, axis=1)
+            if clip:
+                np.maximum(drawn, 0.0, out=drawn)
+            out = np.empty(drawn.shape)
+            for (start, end), reference in zip(self.cuts, self.references, strict=True):
+                _percentiles(drawn[:, start:end], reference, out=out[:, start:end])
+            score[low:high] += out @ self.weights
+
+        _split(pool, score.shape[0], replicates)
 
 
 @dataclass(frozen=True)
@@ -275,6 +305,13 @@ def _percentiles(drawn: F64, reference: F64, *, out: F64) -> None:
     np.put_along_axis(out, order, 100.0 * (below + through) / (2.0 * reference.size), axis=1)
 
 
+def _split(pool: Executor, n: int, work: Callable[[int, int], None]) -> None:
+    """Runs `work(low, high)` on the pool over about equal parts of range(n), and waits."""
+    bounds = np.linspace(0, n, min(WORKERS, n) + 1).astype(int).tolist()
+    for future in [pool.submit(work, low, high) for low, high in itertools.pairwise(bounds)]:
+        future.result()
+
+
 def _fast_ranks(scores: F64) -> npt.NDArray[np.float32]:
     """1 = best per replicate row, for scores without NaN (ties in any fixed order)."""
     order = np.argsort(-scores, axis=1)
@@ -319,18 +356,28 @@ def stability(
     base = np.where(eligible, point, np.nan)
     keep = ~np.isnan(base)
     top = set(np.argsort(-np.where(keep, base, -np.inf), kind="stable")[:100])
-    for _ in range(config.stability_draws):
-        factors = rng.uniform(
-            1 - config.stability_spread, 1 + config.stability_spread, len(DATA_DIMENSIONS)
-        )
+    draws = [
+        rng.uniform(1 - config.stability_spread, 1 + config.stability_spread, len(DATA_DIMENSIONS))
+        for _ in range(config.stability_draws)
+    ]
+
+    def perturbed(factors: F64) -> tuple[float | None, float]:
         weights = {
             d: config.data_weights()[d] * f for d, f in zip(DATA_DIMENSIONS, factors, strict=True)
         }
         changed = composite(dims, expert_pct, integrity, config, weights)
+        tau = None
         if keep.sum() > 1:
-            taus.append(float(kendalltau(base[keep], changed[keep]).statistic))
+            tau = float(kendalltau(base[keep], changed[keep]).statistic)
         changed_top = set(np.argsort(-np.where(keep, changed, -np.inf), kind="stable")[:100])
-        overlaps.append(len(top & changed_top) / max(1, min(100, int(keep.sum()))))
+        return tau, len(top & changed_top) / max(1, min(100, int(keep.sum())))
+
+    # The draws are independent, and their results are taken in order.
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for tau, overlap in pool.map(perturbed, draws):
+            if tau is not None:
+                taus.append(tau)
+            overlaps.append(overlap)
     return {
         "draws": float(config.stability_draws),
         "spread": config.stability_spread,
