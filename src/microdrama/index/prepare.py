@@ -15,6 +15,7 @@ Both give the same numbers as grouping the full flagged rows (up to the rounding
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -64,22 +65,33 @@ def prepare(
     platforms = pl.Enum(totals.get_column("platform").unique().sort())
     codes = [pl.col("work_id").cast(works), pl.col("platform").cast(platforms)]
     ids = works.categories
-    series: list[pl.DataFrame] = []
-    flags: list[pl.DataFrame] = []
-    scores: list[pl.DataFrame] = []
+    parts: list[pl.LazyFrame] = []
     for low, high in _ranges(totals, works, partition_rows):
         part = rows
         if low > 0 or high < len(ids) - 1:
             # On the ids themselves (sorted as their codes are), so that the scan skips the
             # files and row groups whose statistics lie outside the partition.
             part = rows.filter(pl.col("work_id").is_between(pl.lit(ids[low]), pl.lit(ids[high])))
-        part = part.select(*codes, "date", *CHECKED)
-        summed, flagged, scored = _judge_and_sum(
-            part, period=period, previous=previous, config=config
-        )
-        series.append(summed)
-        flags.append(flagged)
-        scores.append(scored)
+        parts.append(part.select(*codes, "date", *CHECKED))
+    series: list[pl.DataFrame] = []
+    flags: list[pl.DataFrame] = []
+    scores: list[pl.DataFrame] = []
+    # The next partition is read in a thread of its own while this one judges the current one:
+    # at most two partitions are held at a time. Each is judged on its own, so the order of
+    # the work does not change the results.
+    with ThreadPoolExecutor(1) as reader:
+        reading: Future[pl.DataFrame] = reader.submit(_read, parts[0])
+        for index in range(len(parts)):
+            frame = reading.result()
+            if index + 1 < len(parts):
+                reading = reader.submit(_read, parts[index + 1])
+            summed, flagged, scored = _judge_and_sum(
+                frame, period=period, previous=previous, config=config
+            )
+            del frame
+            series.append(summed)
+            flags.append(flagged)
+            scores.append(scored)
     per_series = pl.concat(series).with_columns(pl.col(KEY).cast(pl.Utf8))
     return Prepared(
         summaries=_summaries(per_series, totals),
@@ -135,9 +147,19 @@ def _ranges(totals: pl.DataFrame, works: pl.Enum, partition_rows: int) -> list[t
     return [(int(code[a]), int(code[b - 1])) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
+def _read(part: pl.LazyFrame) -> pl.DataFrame:
+    """A partition's rows, each column in one chunk."""
+    frame = part.collect(engine="streaming")
+    # The streaming engine hands over many small chunks, which make every later gather and
+    # conversion slower; one column at a time, so that only one is held twice.
+    for name in frame.columns:
+        frame = frame.with_columns(frame.get_column(name).rechunk())
+    return frame
+
+
 @np.errstate(all="ignore")  # NaN stands for unknown while working
 def _judge_and_sum(
-    part: pl.LazyFrame, *, period: Period, previous: Period, config: IndexConfig
+    frame: pl.DataFrame, *, period: Period, previous: Period, config: IndexConfig
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Per series of a partition with a day in the window: the sums the summaries need; its
     flagged window days; and per work, its integrity (`integrity.summarise`).
@@ -145,11 +167,6 @@ def _judge_and_sum(
     The rows are put in series order once (`_order`): the checks read them as they lie, and the
     sums group a sorted series number, which Polars does by slicing instead of hashing.
     """
-    frame = part.collect(engine="streaming")
-    # The streaming engine hands over many small chunks, which make every later gather and
-    # conversion slower; one column at a time, so that only one is held twice.
-    for name in frame.columns:
-        frame = frame.with_columns(frame.get_column(name).rechunk())
     n = frame.height
     order, starts = _order(frame) if n else (None, np.zeros(0, np.intp))
     if order is not None:

@@ -26,8 +26,9 @@ from microdrama.index.schemas import IndexRunRead
 from microdrama.lake import metrics as lake
 from microdrama.review.models import Expert, ExpertReview
 
-# Daily rows judged at a time (about 50 bytes each): partitions by work bound memory.
-PARTITION_ROWS = 20_000_000
+# Daily rows judged at a time (about 50 bytes each): partitions by work bound memory. Up to two
+# are held at once (one judged while the next is read); smaller ones overlap more of the work.
+PARTITION_ROWS = 10_000_000
 DAILY_COLUMNS = [
     "work_id",
     "platform",
