@@ -8,6 +8,7 @@ No database, no web: the service feeds it frames and stores what it returns.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,11 +45,13 @@ def compute(
     ratings: pl.DataFrame,
     reviews: pl.DataFrame,
     config: IndexConfig,
+    fitted: expert_model.ExpertModel | None = None,
 ) -> IndexOutput:
     """Rank the works of the period.
 
     works: work_id, title, episodes, release_date, genre (primary); ratings: work_id, platform,
-    score, votes; reviews: work_id, expert_id and the four dimension scores.
+    score, votes; reviews: work_id, expert_id and the four dimension scores. `fitted`: the expert
+    model of these reviews and works (`fit_experts`) when the caller fitted it already.
     """
     rows = raw_metrics(prepared.summaries, works, ratings, config)
     work_ids = rows["work_id"].unique(maintain_order=True).to_list()
@@ -62,7 +65,8 @@ def compute(
     )
     noise = _noise(rows, config)
     per_work = _work_frame(work_ids, prepared, rows, period, config)
-    fitted = expert_model.fit(reviews, works.select("work_id", "genre"), config.experts)
+    if fitted is None:
+        fitted = fit_experts(works, reviews, config)
     expert_frame = pl.DataFrame({"work_id": work_ids}).join(fitted.works, on="work_id", how="left")
     expert_score = (
         expert_frame.select(pl.when(pl.col("eligible").fill_null(False)).then(pl.col("score")))
@@ -76,9 +80,15 @@ def compute(
     integrity = per_work["integrity"].to_numpy().astype(float)
     eligible = per_work["eligible"].to_numpy()
     dims, expert_pct, point = point_scores(noise, layout, expert, integrity, eligible, config)
-    intervals = bootstrap(noise, layout, expert, integrity, eligible, config, point)
+    # The weight-perturbation check (its own generator) fills the gaps between the bootstrap's
+    # parallel steps; neither touches the other's data.
+    with ThreadPoolExecutor(1) as background:
+        perturbing = background.submit(
+            stability, dims, expert_pct, integrity, eligible, config, point
+        )
+        intervals = bootstrap(noise, layout, expert, integrity, eligible, config, point)
+        stable = perturbing.result()
     labels = tiers(intervals)
-    stable = stability(dims, expert_pct, integrity, eligible, config, point)
     results = per_work.with_columns(
         pl.Series("rank", intervals.rank).cast(pl.Int64, strict=False),
         pl.Series("rank_low", intervals.rank_low).cast(pl.Int64, strict=False),
@@ -112,6 +122,13 @@ def compute(
         disagreements=fitted.works.filter(pl.col("disagreement")).sort("work_id"),
         stability=stable,
     )
+
+
+def fit_experts(
+    works: pl.DataFrame, reviews: pl.DataFrame, config: IndexConfig
+) -> expert_model.ExpertModel:
+    """The expert model `compute` uses: it needs neither the lake's rows nor the period."""
+    return expert_model.fit(reviews, works.select("work_id", "genre"), config.experts)
 
 
 def _noise(rows: pl.DataFrame, config: IndexConfig) -> Noise:

@@ -76,17 +76,19 @@ def prepare(
     series: list[pl.DataFrame] = []
     flags: list[pl.DataFrame] = []
     scores: list[pl.DataFrame] = []
-    # The next partition is read in a thread of its own while this one judges the current one:
+    # The next partition is read (and put in series order) in a thread of its own while this
+    # one judges the current one:
     # at most two partitions are held at a time. Each is judged on its own, so the order of
     # the work does not change the results.
     with ThreadPoolExecutor(1) as reader:
-        reading: Future[pl.DataFrame] = reader.submit(_read, parts[0])
+        reading: Future[tuple[pl.DataFrame, npt.NDArray[np.intp]]]
+        reading = reader.submit(_read, parts[0])
         for index in range(len(parts)):
-            frame = reading.result()
+            frame, starts = reading.result()
             if index + 1 < len(parts):
                 reading = reader.submit(_read, parts[index + 1])
             summed, flagged, scored = _judge_and_sum(
-                frame, period=period, previous=previous, config=config
+                frame, starts, period=period, previous=previous, config=config
             )
             del frame
             series.append(summed)
@@ -147,31 +149,39 @@ def _ranges(totals: pl.DataFrame, works: pl.Enum, partition_rows: int) -> list[t
     return [(int(code[a]), int(code[b - 1])) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
-def _read(part: pl.LazyFrame) -> pl.DataFrame:
-    """A partition's rows, each column in one chunk."""
+def _read(part: pl.LazyFrame) -> tuple[pl.DataFrame, npt.NDArray[np.intp]]:
+    """A partition's rows, each column in one chunk, in series order (`_order`); and where
+    each series starts."""
     frame = part.collect(engine="streaming")
     # The streaming engine hands over many small chunks, which make every later gather and
     # conversion slower; one column at a time, so that only one is held twice.
     for name in frame.columns:
         frame = frame.with_columns(frame.get_column(name).rechunk())
-    return frame
+    if frame.height == 0:
+        return frame, np.zeros(0, np.intp)
+    order, starts = _order(frame)
+    if order is not None:
+        frame = frame[pl.Series(order, dtype=pl.UInt64)]  # the unsorted rows are freed
+    return frame, starts
 
 
 @np.errstate(all="ignore")  # NaN stands for unknown while working
 def _judge_and_sum(
-    frame: pl.DataFrame, *, period: Period, previous: Period, config: IndexConfig
+    frame: pl.DataFrame,
+    starts: npt.NDArray[np.intp],
+    *,
+    period: Period,
+    previous: Period,
+    config: IndexConfig,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Per series of a partition with a day in the window: the sums the summaries need; its
     flagged window days; and per work, its integrity (`integrity.summarise`).
 
-    The rows are put in series order once (`_order`): the checks read them as they lie, and the
-    sums group a sorted series number, which Polars does by slicing instead of hashing.
+    The rows come in series order (`_read`), `starts` the first row of each series: the checks
+    read them as they lie, and the sums group a sorted series number, which Polars does by
+    slicing instead of hashing.
     """
     n = frame.height
-    order, starts = _order(frame) if n else (None, np.zeros(0, np.intp))
-    if order is not None:
-        frame = frame[pl.Series(order, dtype=pl.UInt64)]  # the unsorted rows are freed
-        del order
     series = np.zeros(n, np.uint32)
     series[starts[1:]] = 1
     np.cumsum(series, out=series)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -80,9 +81,20 @@ def compute_index(
             lake_version=version,
             as_of=as_of,
         )
+        fitted = engine.fit_experts(works, reviews, config)
+        keys = _Keys(
+            works=dict(session.execute(select(Work.external_id, Work.id)).all()),
+            experts=dict(session.execute(select(Expert.external_id, Expert.id)).all()),
+        )
         prepared = preparing.result()
     output = engine.compute(
-        prepared, period=window, works=works, ratings=ratings, reviews=reviews, config=config
+        prepared,
+        period=window,
+        works=works,
+        ratings=ratings,
+        reviews=reviews,
+        config=config,
+        fitted=fitted,
     )
     run = IndexRun(
         period=window.name,
@@ -102,7 +114,7 @@ def compute_index(
     )
     session.add(run)
     session.flush()
-    _store(session, run, output)
+    _store(session, run, output, keys)
     run.seconds = round(time.perf_counter() - started, 3)
     session.flush()
     return IndexRunRead.model_validate(run)
@@ -220,14 +232,22 @@ def _replace_identical(
     )
 
 
-def _store(session: Session, run: IndexRun, output: engine.IndexOutput) -> None:
+@dataclass(frozen=True)
+class _Keys:
+    """Database ids by external id: of every work, and of every expert."""
+
+    works: dict[str, int]
+    experts: dict[str, int]
+
+
+def _store(session: Session, run: IndexRun, output: engine.IndexOutput, keys: _Keys) -> None:
     """Write results, flags and expert estimates: one executemany per table, every row alike.
 
     Rows go to the driver as prepared tuples (`_insert`): per-row dictionaries through the
     statement's parameter processing, and a dictionary and `json.dumps` per result's detail,
     took longer than the whole ranking's bootstrap at 100,000 works.
     """
-    ids: dict[str, int] = dict(session.execute(select(Work.external_id, Work.id)).all())
+    ids = keys.works
     results = _finite(output.results)
     work = pl.col("work_id").replace_strict(ids, return_dtype=pl.Int64)
     _insert(
@@ -255,7 +275,7 @@ def _store(session: Session, run: IndexRun, output: engine.IndexOutput) -> None:
             "effective_plays",
         ),
     )
-    experts: dict[str, int] = dict(session.execute(select(Expert.external_id, Expert.id)).all())
+    experts = keys.experts
     estimates = output.experts.filter(pl.col("expert_id").is_in(list(experts)))
     _insert(
         session,

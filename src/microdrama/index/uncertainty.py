@@ -111,21 +111,39 @@ def bootstrap(
     ranked = np.flatnonzero(plan.known)
     draws = np.full((config.bootstrap, point.size), np.nan, dtype=np.float32)
     rank_draws = np.empty((config.bootstrap, ranked.size), dtype=np.float32)
+
+    def shocks(batch: int) -> tuple[dict[str, F64], F64 | None]:
+        """A batch's shocks, drawn in one fixed order (so the same whatever thread draws them)."""
+        shape = (batch, layout.cohort.size)
+        plays_shock = rng.standard_normal(shape)
+        drawn = {
+            name: plays_shock if name in noise.shared_with_plays else rng.standard_normal(shape)
+            for name in noise.baseline
+        }
+        expert = None
+        if plan.expert is not None:
+            expert = rng.standard_normal((batch, layout.works))
+        return drawn, expert
+
+    sizes = [min(BATCH, config.bootstrap - d) for d in range(0, config.bootstrap, BATCH)]
     done = 0
-    with ThreadPoolExecutor(WORKERS) as pool:
-        while done < config.bootstrap:
-            batch = min(BATCH, config.bootstrap - done)
-            shape = (batch, layout.cohort.size)
+    # The next batch's shocks are drawn (NumPy lets go of the interpreter) while the pool
+    # works through this one's; the generator is only ever used by that one thread.
+    with ThreadPoolExecutor(WORKERS) as pool, ThreadPoolExecutor(1) as drawer:
+        drawing = drawer.submit(shocks, sizes[0]) if sizes else None
+        for index, batch in enumerate(sizes):
+            assert drawing is not None
+            metric_shocks, expert_shock = drawing.result()
+            if index + 1 < len(sizes):
+                drawing = drawer.submit(shocks, sizes[index + 1])
             score = np.zeros((batch, layout.works))
-            plays_shock = rng.standard_normal(shape)
-            for name in noise.baseline:
-                shared = name in noise.shared_with_plays
-                shock = plays_shock if shared else rng.standard_normal(shape)
+            for name, shock in metric_shocks.items():
                 if (part := plan.metrics.get(name)) is not None:
                     part.add_to(score, shock, clip=name != "growth", pool=pool)
-            if plan.expert is not None:
-                shock = rng.standard_normal((batch, layout.works))
-                plan.expert.add_to(score, shock, clip=False, pool=pool)
+            del metric_shocks
+            if plan.expert is not None and expert_shock is not None:
+                plan.expert.add_to(score, expert_shock, clip=False, pool=pool)
+            del expert_shock
             score = score[:, ranked]
             draws[done : done + batch, ranked] = score
             ranks_out = rank_draws[done : done + batch]
