@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Literal, TypeVar
 
 import polars as pl
-from sqlalchemy import Select, exists, extract, func, or_, select, true
+from sqlalchemy import ScalarSelect, Select, exists, extract, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from microdrama.catalog.models import (
@@ -63,6 +63,18 @@ def yuan(fen: int | None) -> str | None:
     sign = "-" if fen < 0 else ""
     fen = abs(fen)
     return f"{sign}{fen // 100}.{fen % 100:02d}"
+
+
+def primary_genre() -> ScalarSelect[str]:
+    """A correlated subquery: the work's first genre (for `select(Work…, primary_genre())`)."""
+    return (
+        select(WorkGenre.genre)
+        .where(WorkGenre.work_id == Work.id)
+        .order_by(WorkGenre.position)
+        .limit(1)
+        .correlate(Work)
+        .scalar_subquery()
+    )
 
 
 def genre_label(key: str) -> Label:

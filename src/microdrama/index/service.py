@@ -13,8 +13,8 @@ import polars as pl
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from microdrama.catalog.models import Work, WorkGenre
-from microdrama.catalog.service import is_simulated
+from microdrama.catalog.models import Work
+from microdrama.catalog.service import is_simulated, primary_genre
 from microdrama.config import Settings
 from microdrama.db.upsert import chunked
 from microdrama.errors import NotFoundError
@@ -129,14 +129,7 @@ def _period(daily: pl.LazyFrame, name: str, as_of: date | None) -> Period:
 
 def works_frame(session: Session) -> pl.DataFrame:
     """Every work with what the index needs: id, title, episodes, release date, primary genre."""
-    genre = (
-        select(WorkGenre.genre)
-        .where(WorkGenre.work_id == Work.id)
-        .order_by(WorkGenre.position)
-        .limit(1)
-        .correlate(Work)
-        .scalar_subquery()
-    )
+    genre = primary_genre()
     rows = session.execute(
         select(Work.external_id, Work.title, Work.episodes, Work.release_date, genre).order_by(
             Work.external_id

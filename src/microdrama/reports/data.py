@@ -9,7 +9,8 @@ import polars as pl
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from microdrama.catalog.models import City, Company, Platform, Work, WorkCompany, WorkGenre
+from microdrama.catalog.models import City, Company, Platform, Work, WorkCompany
+from microdrama.catalog.service import primary_genre
 from microdrama.index.models import ExpertEstimate, IndexFlag, IndexResult, IndexRun
 from microdrama.index.periods import Period
 from microdrama.lake import metrics as lake
@@ -54,14 +55,7 @@ class ReportData:
 
 def works_frame(session: Session, ids: set[int] | None) -> pl.DataFrame:
     """Works with primary genre, city and producing company."""
-    genre = (
-        select(WorkGenre.genre)
-        .where(WorkGenre.work_id == Work.id)
-        .order_by(WorkGenre.position)
-        .limit(1)
-        .correlate(Work)
-        .scalar_subquery()
-    )
+    genre = primary_genre()
     company = (
         select(func.min(WorkCompany.company_id))
         .where(WorkCompany.work_id == Work.id, WorkCompany.role == "producer")

@@ -35,7 +35,8 @@ def _title(row: dict[str, object], lang: str) -> str:
     return f"《{title}》" if lang == "zh" else f"“{title}”"
 
 
-def _genre(key: object, lang: str) -> str:
+def genre_name(key: object, lang: str) -> str:
+    """A genre key as its label in the report's language."""
     label = genre_label(str(key))
     return label.zh if lang == "zh" else label.en
 
@@ -154,7 +155,7 @@ def _genres(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Find
                 "genre_leader",
                 0.35 + float(row["share"]) / 2,
                 _("{genre} is the largest genre with {share} of plays ({trend}).").format(
-                    genre=_genre(row["genre"], lang),
+                    genre=genre_name(row["genre"], lang),
                     share=fmt.percent(row["share"]),
                     trend=fmt.trend(row["growth"], lang),
                 ),
@@ -169,7 +170,7 @@ def _genres(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Find
                 "genre_rising",
                 0.3 + min(float(row["growth"]), 0.5) * min(1.0, float(row["share"]) * 10),
                 _("{genre} grew fastest: plays {trend} across {works} active works.").format(
-                    genre=_genre(row["genre"], lang),
+                    genre=genre_name(row["genre"], lang),
                     trend=fmt.trend(row["growth"], lang),
                     works=fmt.integer(row["works"]),
                 ),
@@ -189,7 +190,7 @@ def _genres(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Find
                     "{genre} is saturating: {works} active works (was {before}) while "
                     "plays per work went {trend}."
                 ).format(
-                    genre=_genre(row["genre"], lang),
+                    genre=genre_name(row["genre"], lang),
                     works=fmt.integer(row["works"]),
                     before=fmt.integer(row["works_previous"]),
                     trend=fmt.trend(row["reach_change"], lang),

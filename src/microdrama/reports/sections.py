@@ -9,12 +9,11 @@ from typing import Any
 
 import polars as pl
 
-from microdrama.catalog.service import genre_label
 from microdrama.catalog.vocab import MODELS
 from microdrama.reports import fmt
 from microdrama.reports.charts import ChartSpec as _ChartSpec
 from microdrama.reports.charts import Series
-from microdrama.reports.findings import Finding, Gettext
+from microdrama.reports.findings import Finding, Gettext, genre_name
 
 Formatter = Callable[[Any], str]
 
@@ -73,10 +72,7 @@ class Texts:
 
     def genre(self, key: Any) -> str:
         """A genre key as a label in the report's language."""
-        if key is None:
-            return "—"
-        label = genre_label(str(key))
-        return label.zh if self.lang == "zh" else label.en
+        return "—" if key is None else genre_name(key, self.lang)
 
     def model(self, key: Any) -> str:
         """A monetisation model key as its label (IAP, IAA, hybrid → 付费/免费/混合)."""
