@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from microdrama.script.breakdown import (
@@ -218,7 +216,7 @@ def test_parser_problems_are_carried_into_the_breakdown() -> None:
     assert result.problems == (Problem(7, "无法识别的行"),)
 
 
-def test_a_hundred_episode_script_breaks_down_in_well_under_a_tenth_of_a_second() -> None:
+def test_a_hundred_episode_script_breaks_down_into_all_its_scenes() -> None:
     episodes = [
         [
             scene(
@@ -239,14 +237,10 @@ def test_a_hundred_episode_script_breaks_down_in_well_under_a_tenth_of_a_second(
     big = script(*episodes)
     assert sum(len(e.text) for _, s in big.scenes() for e in s.elements) >= 80_000
 
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        result = breakdown(big)
-        timings.append(time.perf_counter() - started)
+    # Its speed is measured by `make bench` (bench/script_bench.py), not asserted here.
+    result = breakdown(big)
 
     assert len(result.scenes) == 300
-    assert min(timings) < 0.1
 
 
 def test_a_group_cue_is_a_line_for_each_speaker() -> None:

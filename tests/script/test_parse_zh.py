@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -374,16 +373,10 @@ def generated_script(episodes: int = 100, size: int = 80_000) -> str:
     return "\n".join(lines)
 
 
-def test_a_hundred_episode_eighty_thousand_character_script_parses_well_under_a_fifth_second() -> (
-    None
-):
+def test_a_hundred_episode_eighty_thousand_character_script_parses_without_problems() -> None:
+    # Its speed is measured by `make bench` (bench/script_bench.py), not asserted here.
     text = generated_script()
     assert len(text) >= 80_000
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        script = parse_zh(text)
-        timings.append(time.perf_counter() - started)
+    script = parse_zh(text)
     assert len(script.episodes) == 100
     assert script.problems == []
-    assert min(timings) < 0.2
