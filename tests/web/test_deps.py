@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.from_thread
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
@@ -57,7 +58,10 @@ def _post(app: FastAPI, path: str, on_start: Any) -> None:
         if message["type"] == "http.response.start":
             on_start(message)
 
-    anyio.run(app, scope, receive, send)
+    # A portal runs the app on its own loop in its own thread: Playwright's sync API
+    # leaves a loop running in this thread when the browser tests ran first.
+    with anyio.from_thread.start_blocking_portal() as portal:
+        portal.call(app, scope, receive, send)
 
 
 def test_the_write_is_committed_when_the_response_starts(tmp_path: Path) -> None:
