@@ -2,8 +2,8 @@
 
 A block holds series of similar lengths as the rows of NaN-padded matrices, one series per row
 (NaN where a day is unknown or padding), small enough to stay in the processor's cache: every
-per-series median or quantile is a NumPy sort along the rows, the rolling median a sorting
-network over shifted copies. The method itself is described in `integrity`; this module is its
+per-series median or quantile is a NumPy sort along the rows, the rolling median a selection
+network over shifted views, and a z-score is computed only on the days that could fire. The method itself is described in `integrity`; this module is its
 arithmetic, and `integrity` lays the rows out and collects what the checks find.
 """
 
@@ -85,12 +85,46 @@ def _weighted_median(x: _Floats, weight: _Floats, saturation: float) -> _Floats:
     total = np.cumsum(ws, axis=1)[:, -1]
     cap = saturation * total / np.cumsum(np.where(known, xs * ws, 0.0), axis=1)[:, -1]
     ws = np.minimum(ws, cap[:, None])
-    order = np.argsort(xs, axis=1)
+    # Unknown days (weight 0) sort last as +inf: NumPy's vectorised argsort gives up on NaN
+    # and falls back to a sort five times slower.
+    order = np.argsort(np.where(known, x, np.inf), axis=1)
     cumulative = np.cumsum(np.take_along_axis(ws, order, axis=1), axis=1)
     half = cumulative[:, -1:] / 2
     first = np.argmax(cumulative >= half, axis=1)
     value = np.take_along_axis(xs, np.take_along_axis(order, first[:, None], axis=1), axis=1)
     return np.where(known.any(axis=1), value[:, 0], np.nan)
+
+
+# The fewest compare-exchanges known to sort a few values (Knuth, TAOCP 5.3.4): a week's window
+# takes 16 instead of the 21 of odd-even transposition.
+_NETWORKS = {
+    3: ((0, 2), (0, 1), (1, 2)),
+    5: ((0, 3), (1, 4), (0, 2), (1, 3), (0, 1), (2, 4), (1, 2), (3, 4), (2, 3)),
+    7: (
+        (0, 6), (2, 3), (4, 5), (0, 2), (1, 4), (3, 6), (0, 1), (2, 5),
+        (3, 4), (1, 2), (4, 6), (2, 3), (4, 5), (1, 2), (3, 4), (5, 6),
+    ),
+}  # fmt: skip
+
+
+def sorting_network(n: int) -> tuple[tuple[int, int], ...]:
+    """Compare-exchanges (i < j) that sort `n` values: a known small one, else odd-even
+    transposition."""
+    if n in _NETWORKS:
+        return _NETWORKS[n]
+    return tuple((i, i + 1) for sweep in range(n) for i in range(sweep % 2, n - 1, 2))
+
+
+def selection_network(n: int, wanted: set[int]) -> list[tuple[int, int, bool, bool]]:
+    """The compare-exchanges of `sorting_network(n)` that the `wanted` order statistics depend
+    on, each with whether its low and its high output is still read."""
+    live, steps = set(wanted), []
+    for i, j in reversed(sorting_network(n)):
+        keep_low, keep_high = i in live, j in live
+        if keep_low or keep_high:
+            steps.append((i, j, keep_low, keep_high))
+            live |= {i, j}
+    return steps[::-1]
 
 
 def rolling_median(x: _Floats, window: int) -> _Floats:
@@ -102,20 +136,31 @@ def rolling_median(x: _Floats, window: int) -> _Floats:
     seen = np.zeros((m, w + window), np.intp)
     np.cumsum(padded < np.inf, axis=1, out=seen[:, 1:])
     known = seen[:, window:] - seen[:, :w]
-    # Sort the window's days with an odd-even transposition network over shifted copies.
-    days = [padded[:, j : j + w].copy() for j in range(window)]
-    spare = np.empty_like(days[0])
-    for sweep in range(window):
-        for i in range(sweep % 2, window - 1, 2):
-            np.minimum(days[i], days[i + 1], out=spare)
-            np.maximum(days[i], days[i + 1], out=days[i + 1])
-            days[i], spare = spare, days[i]
-    low, high = days[(window - 1) // 2].copy(), days[window // 2].copy()
-    # Windows cut by the ends of a series or by unknown days: their median sits elsewhere.
+    # The middle days of full windows: a selection network over shifted views (only the
+    # compare-exchanges the middle depends on, and only the outputs they read).
+    low_k, high_k = (window - 1) // 2, window // 2
+    days = [padded[:, j : j + w] for j in range(window)]  # views until first written
+    owned = [False] * window
+    spare: _Floats | None = None
+    for i, j, keep_low, keep_high in selection_network(window, {low_k, high_k}):
+        a, b = days[i], days[j]
+        if keep_low and keep_high:
+            days[i] = np.minimum(a, b, out=spare)
+            days[j] = np.maximum(a, b, out=b if owned[j] else None)
+            spare = a if owned[i] else None
+        elif keep_low:
+            days[i] = np.minimum(a, b, out=a if owned[i] else None)
+        else:
+            days[j] = np.maximum(a, b, out=b if owned[j] else None)
+        owned[i] |= keep_low
+        owned[j] |= keep_high
+    low, high = days[low_k].copy(), days[high_k].copy()
+    # Windows cut by the ends of a series or by unknown days: their median sits elsewhere, so
+    # their days (few) are sorted outright.
     short = np.nonzero(known < window)
     if short[0].size:
         count = known[short]
-        stacked = np.stack([d[short] for d in days])
+        stacked = np.sort(np.stack([padded[short[0], short[1] + j] for j in range(window)]), axis=0)
         cells = np.arange(count.size)
         low[short] = stacked[np.maximum(count - 1, 0) // 2, cells]
         high[short] = stacked[count // 2, cells]
@@ -133,23 +178,42 @@ def _log_excess(count: _Floats, expected: _Floats, params: IntegrityParams) -> _
     return np.log((count + c) / (expected + c))
 
 
-def _zscore(x: _Floats, count: _Floats, rows: _Bools | None, params: IntegrityParams) -> _Floats:
-    """Modified z-score of the log residual `x` on the MAD of its usual days and count noise."""
+def _spread(x: _Floats, rows: _Bools | None, params: IntegrityParams) -> _Floats:
+    """Per row, the scale of the modified z-score of the log residual `x`: the MAD of its usual
+    days (floored)."""
     usual = x < math.log(params.ratio_factor)
     if rows is not None:
         usual &= rows
     centre = _median(np.where(usual, x, np.nan))
     mad = _median(np.where(usual, np.abs(x - centre[:, None]), np.nan))
-    floor = np.fmax(1.4826 * mad, params.min_spread)
-    noise = 1.0 / np.sqrt(np.maximum(count, 0.0) + 1.0)
-    result: _Floats = x / np.fmax(floor[:, None], noise)
-    return result
+    spread: _Floats = np.fmax(1.4826 * mad, params.min_spread)
+    return spread
 
 
-def _fires(excess: _Floats, z: _Floats, params: IntegrityParams) -> _Bools:
+def _z_past(
+    x: _Floats, count: _Floats, spread: _Floats, candidates: _Bools, params: IntegrityParams
+) -> _Bools:
+    """Candidate days whose modified z-score (on the row's spread and the day's count noise)
+    reaches the threshold; computed at the candidates only where they are few."""
+    if 8 * np.count_nonzero(candidates) > candidates.size:
+        noise_all = 1.0 / np.sqrt(np.maximum(count, 0.0) + 1.0)
+        past_all: _Bools = candidates & (
+            x / np.fmax(spread[:, None], noise_all) >= params.z_threshold
+        )
+        return past_all
+    series, days = np.nonzero(candidates)
+    cells = (series, days)
+    noise = 1.0 / np.sqrt(np.maximum(count[cells], 0.0) + 1.0)
+    z = x[cells] / np.fmax(spread[series], noise)
+    past = np.zeros(x.shape, np.bool_)
+    past[cells] = z >= params.z_threshold
+    return past
+
+
+def _fires(excess: _Floats, count: _Floats, rows: _Bools | None, params: IntegrityParams) -> _Bools:
     """The day is off by `ratio_factor` with a z-score past the threshold (unknown: no)."""
-    hit: _Bools = (excess >= math.log(params.ratio_factor)) & (z >= params.z_threshold)
-    return hit
+    off = excess >= math.log(params.ratio_factor)
+    return _z_past(excess, count, _spread(excess, rows, params), off, params)
 
 
 def _collapse(x: _Floats, baseline: _Floats) -> _Floats:
@@ -202,9 +266,9 @@ def _plays_checks(b: Block, rows: _Bools | None, params: IntegrityParams) -> dic
     exp_p = b.v * m_ppv[:, None]  # expected plays at the baseline ratio: what viewers support
     e_ppv = _log_excess(b.p, exp_p, params)
     e_c, e_wpp = _collapse(b.c, out["m_c"]), _collapse(b.wpp, out["m_wpp"])
-    f_ppv = _fires(e_ppv, _zscore(e_ppv, exp_p, rows, params), params)
-    f_c = _fires(e_c, _zscore(e_c, b.p, rows, params), params)
-    f_wpp = _fires(e_wpp, _zscore(e_wpp, b.p, rows, params), params)
+    f_ppv = _fires(e_ppv, exp_p, rows, params)
+    f_c = _fires(e_c, b.p, rows, params)
+    f_wpp = _fires(e_wpp, b.p, rows, params)
     f_eng = (f_c | f_wpp) & (b.spike | (f_c & f_wpp))
     out.update(exp_p=exp_p, f_ppv=f_ppv, f_c=f_c, f_wpp=f_wpp, f_eng=f_eng, f_plays=f_ppv | f_eng)
     return out
@@ -218,8 +282,7 @@ def judge_block(b: Block, real: _Bools, params: IntegrityParams) -> None:
     b.roll = rolling_median(b.p, params.window)
     e_vol = _log_excess(b.p, b.roll, params)
     # Organic spikes are common, so the volume spread keeps every day.
-    z_vol = _zscore(e_vol, b.roll, None, params)
-    b.spike = (e_vol > 0) & (z_vol >= params.z_threshold)
+    b.spike = _z_past(e_vol, b.roll, _spread(e_vol, None, params), e_vol > 0, params)
     first = _plays_checks(b, None, params)
     # The second pass takes the plays baselines on the days the first found no fake plays on; a
     # series flagged on no day, or on every day (no cleaner baseline to take), keeps its own.
@@ -242,24 +305,28 @@ def judge_block(b: Block, real: _Bools, params: IntegrityParams) -> None:
     b.med["lpp"] = b.m["lpp"] = med_lpp
     b.exp_l = b.p * med_lpp[:, None]
     e_lpp = _log_excess(b.l, b.exp_l, params)
-    b.f_lpp = _fires(e_lpp, _zscore(e_lpp, b.exp_l, likes_rows, params), params)
+    b.f_lpp = _fires(e_lpp, b.exp_l, likes_rows, params)
 
 
-def effective(b: Block) -> tuple[_Floats, _Floats]:
-    """Effective plays and likes: flagged days capped at what their baselines support."""
-    p, m_c, m_wpp = b.p, b.m["c"][:, None], b.m["wpp"][:, None]
+def effective(b: Block, series: _Ints, days: _Ints) -> tuple[_Floats, _Floats]:
+    """Effective plays and likes at the flagged cells (`series`, `days`) of a block: capped at
+    what their baselines support."""
+    cells = (series, days)
+    p, c, wpp = b.p[cells], b.c[cells], b.wpp[cells]
+    m_c, m_wpp = b.m["c"][series], b.m["wpp"][series]
+    f_plays, f_eng = b.f_plays[cells], b.f_eng[cells]
     supports = [
-        np.where(b.f_ppv, b.exp_p, np.nan),
-        np.where(b.f_eng & (m_c > 0), p * b.c / m_c, np.nan),
-        np.where(b.f_eng & (m_wpp > 0), p * b.wpp / m_wpp, np.nan),
+        np.where(b.f_ppv[cells], b.exp_p[cells], np.nan),
+        np.where(f_eng & (m_c > 0), p * c / m_c, np.nan),
+        np.where(f_eng & (m_wpp > 0), p * wpp / m_wpp, np.nan),
     ]
     plays = p.copy()
     for support in supports:
-        plays = np.where(b.f_plays, np.fmin(plays, support), plays)
+        plays = np.where(f_plays, np.fmin(plays, support), plays)
     plays = np.where(np.isnan(p), np.nan, np.maximum(plays, 0.0))
-    flagged = b.f_plays | b.f_lpp
-    likes = np.where(flagged, np.fmin(b.l, plays * b.m["lpp"][:, None]), b.l)
-    likes = np.where(np.isnan(b.l), np.nan, np.maximum(likes, 0.0))
+    likes_seen = b.l[cells]
+    likes = np.fmin(likes_seen, plays * b.m["lpp"][series])  # every cell here is flagged
+    likes = np.where(np.isnan(likes_seen), np.nan, np.maximum(likes, 0.0))
     return plays, likes
 
 

@@ -33,8 +33,8 @@ Computation (it does not change the method): the rows are put in order once, by 
 sorted runs, as a lake's files do, and not moved at all when they are sorted already. The series
 long enough to judge are laid out a block at a time as the rows of a NaN-padded matrix, one
 series per row, a block small enough to stay in the processor's cache: every per-series median
-or quantile is a NumPy sort along the rows, the rolling median a sorting network over shifted
-copies (the arithmetic is in `checks`). Blocks are independent, so `WORKERS` threads judge them
+or quantile is a NumPy sort along the rows, the rolling median a selection network over shifted
+views (the arithmetic is in `checks`). Blocks are independent, so `WORKERS` threads judge them
 side by side (NumPy lets go of the interpreter while it computes) and their findings are taken in
 block order. NaN stands for an unknown value while working, null in the output. The second pass
 only reruns the series it can change (some but not all days flagged for plays; any other series
@@ -234,11 +234,10 @@ def judge(
         hit_series, hit_days = np.nonzero(b.f_plays | b.f_lpp)
         if not hit_series.size:
             return None
-        effective_plays, effective_likes = checks.effective(b)
         evidence = checks.evidence(b, hit_series, hit_days)
         evidence["row"] = starts[series][hit_series] + hit_days
-        evidence["effective_plays"] = effective_plays[hit_series, hit_days]
-        evidence["effective_likes"] = effective_likes[hit_series, hit_days]
+        plays, likes = checks.effective(b, hit_series, hit_days)
+        evidence["effective_plays"], evidence["effective_likes"] = plays, likes
         return evidence
 
     # Blocks are independent and NumPy lets go of the interpreter while it works on one, so
