@@ -3,13 +3,17 @@
 A block holds series of similar lengths as the rows of NaN-padded matrices, one series per row
 (NaN where a day is unknown or padding), small enough to stay in the processor's cache: every
 per-series median or quantile is a NumPy sort along the rows, the rolling median a selection
-network over shifted views, and a z-score is computed only on the days that could fire. The method itself is described in `integrity`; this module is its
-arithmetic, and `integrity` lays the rows out and collects what the checks find.
+network over shifted views. Work that cannot change a result is skipped: a series' spread only
+where some day is far enough off to fire, a z-score only on such days, the rolling median and
+spikes only for series whose engagement checks fire. The method itself is described in
+`integrity`; this module is its arithmetic, and `integrity` lays the rows out and collects what
+the checks find.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,7 +217,15 @@ def _z_past(
 def _fires(excess: _Floats, count: _Floats, rows: _Bools | None, params: IntegrityParams) -> _Bools:
     """The day is off by `ratio_factor` with a z-score past the threshold (unknown: no)."""
     off = excess >= math.log(params.ratio_factor)
-    return _z_past(excess, count, _spread(excess, rows, params), off, params)
+    # Most series have no day off by that much: their spread (two sorts) is never read.
+    candidates = np.flatnonzero(off.any(axis=1))
+    if candidates.size == 0:
+        return off
+    spread = np.full(len(excess), np.nan)
+    spread[candidates] = _spread(
+        excess[candidates], None if rows is None else rows[candidates], params
+    )
+    return _z_past(excess, count, spread, off, params)
 
 
 def _collapse(x: _Floats, baseline: _Floats) -> _Floats:
@@ -234,8 +246,11 @@ class Block:
     wpp: _Floats
     ppv: _Floats
     lpp: _Floats
+    # The rolling median of plays and the days on a plays spike, filled in (`volume`) only for
+    # the series whose engagement checks fire: no other check reads them.
     roll: _Floats = field(init=False)
     spike: _Bools = field(init=False)
+    has_volume: _Bools = field(init=False)
     # Per series: the medians (`med_*`) and the bounded baselines (`m_*`).
     med: dict[str, _Floats] = field(default_factory=dict)
     m: dict[str, _Floats] = field(default_factory=dict)
@@ -249,8 +264,25 @@ class Block:
     f_lpp: _Bools = field(init=False)
 
 
-def _plays_checks(b: Block, rows: _Bools | None, params: IntegrityParams) -> dict[str, Any]:
-    """The plays checks of a block with baselines taken over `rows` (None: every day)."""
+def volume(b: Block, series: _Ints, params: IntegrityParams) -> _Bools:
+    """The spike days of some series (rows of the block), computing those not known yet."""
+    todo = series[~b.has_volume[series]]
+    if todo.size:
+        p = b.p[todo]
+        roll = rolling_median(p, params.window)
+        e_vol = _log_excess(p, roll, params)
+        # Organic spikes are common, so the volume spread keeps every day.
+        b.roll[todo] = roll
+        b.spike[todo] = _z_past(e_vol, roll, _spread(e_vol, None, params), e_vol > 0, params)
+        b.has_volume[todo] = True
+    return b.spike[series]
+
+
+def _plays_checks(
+    b: Block, rows: _Bools | None, params: IntegrityParams, spikes: Callable[[_Ints], _Bools]
+) -> dict[str, Any]:
+    """The plays checks of a block with baselines taken over `rows` (None: every day);
+    `spikes(series)` gives the spike days of some of its series."""
     ppv, c, wpp = _where(rows, b.ppv), _where(rows, b.c), _where(rows, b.wpp)
     # Plays per viewer only rises with fraud: its lowest well-counted days bound the baseline.
     med_ppv = _weighted_median(ppv, b.v, params.min_count)
@@ -269,7 +301,12 @@ def _plays_checks(b: Block, rows: _Bools | None, params: IntegrityParams) -> dic
     f_ppv = _fires(e_ppv, exp_p, rows, params)
     f_c = _fires(e_c, b.p, rows, params)
     f_wpp = _fires(e_wpp, b.p, rows, params)
-    f_eng = (f_c | f_wpp) & (b.spike | (f_c & f_wpp))
+    either = f_c | f_wpp
+    f_eng = np.zeros_like(either)
+    engaged = np.flatnonzero(either.any(axis=1))
+    if engaged.size:
+        both = f_c[engaged] & f_wpp[engaged]
+        f_eng[engaged] = either[engaged] & (spikes(engaged) | both)
     out.update(exp_p=exp_p, f_ppv=f_ppv, f_c=f_c, f_wpp=f_wpp, f_eng=f_eng, f_plays=f_ppv | f_eng)
     return out
 
@@ -279,19 +316,19 @@ _PLAYS_FIELDS = ("exp_p", "f_ppv", "f_c", "f_wpp", "f_eng", "f_plays")
 
 def judge_block(b: Block, real: _Bools, params: IntegrityParams) -> None:
     """Runs every check on a block of series long enough to judge."""
-    b.roll = rolling_median(b.p, params.window)
-    e_vol = _log_excess(b.p, b.roll, params)
-    # Organic spikes are common, so the volume spread keeps every day.
-    b.spike = _z_past(e_vol, b.roll, _spread(e_vol, None, params), e_vol > 0, params)
-    first = _plays_checks(b, None, params)
+    b.roll = np.full(b.p.shape, np.nan)
+    b.spike = np.zeros(b.p.shape, np.bool_)
+    b.has_volume = np.zeros(len(b.p), np.bool_)
+    first = _plays_checks(b, None, params, lambda series: volume(b, series, params))
     # The second pass takes the plays baselines on the days the first found no fake plays on; a
     # series flagged on no day, or on every day (no cleaner baseline to take), keeps its own.
     f = first["f_plays"]
     again = np.nonzero(f.any(axis=1) & (real & ~f).any(axis=1))[0]
     if again.size:
         sub = Block(*(getattr(b, k)[again] for k in ("p", "v", "l", "c", "wpp", "ppv", "lpp")))
-        sub.spike = b.spike[again]
-        second = _plays_checks(sub, ~f[again], params)
+        second = _plays_checks(
+            sub, ~f[again], params, lambda series: volume(b, again[series], params)
+        )
         for name, value in second.items():
             first[name][again] = value
     for name in _PLAYS_FIELDS:

@@ -8,6 +8,7 @@ audience rating with v votes as R + σ/√v·z, an expert mean as its estimate +
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections.abc import Callable
@@ -320,7 +321,15 @@ def _percentiles(drawn: F64, reference: F64, *, out: F64) -> None:
     tied = reference[np.minimum(below, reference.size - 1)] == ordered
     if tied.any():
         through[tied] = np.searchsorted(reference, ordered[tied], side="right")
-    np.put_along_axis(out, order, 100.0 * (below + through) / (2.0 * reference.size), axis=1)
+    below += through  # twice the average rank: an index into the table of percentiles
+    np.put_along_axis(out, order, _percentile_table(reference.size)[below], axis=1)
+
+
+@functools.cache
+def _percentile_table(size: int) -> F64:
+    """100·k / (2·size) for k = 0 … 2·size: the percentile of twice an average rank k."""
+    table: F64 = 100.0 * np.arange(2 * size + 1) / (2.0 * size)
+    return table
 
 
 def _split(pool: Executor, n: int, work: Callable[[int, int], None]) -> None:
