@@ -328,8 +328,8 @@ def _percentiles(drawn: F64, reference: F64, *, out: F64) -> None:
 @functools.cache
 def _percentile_table(size: int) -> F64:
     """100·k / (2·size) for k = 0 … 2·size: the percentile of twice an average rank k."""
-    table: F64 = 100.0 * np.arange(2 * size + 1) / (2.0 * size)
-    return table
+    table = 100.0 * np.arange(2 * size + 1, dtype=np.int64) / (2.0 * size)
+    return table.astype(np.float64, copy=False)
 
 
 def _split(pool: Executor, n: int, work: Callable[[int, int], None]) -> None:
