@@ -116,9 +116,18 @@ def test_a_paywall_mark_in_range_is_suggested_as_marked() -> None:
 
     suggestion = suggest_paywall(hooks)
 
-    assert (suggestion.episode, suggestion.reason, suggestion.basis) == (12, "marked", "marked")
-    assert suggestion.line == 640
+    assert (suggestion.episode, suggestion.basis, suggestion.line) == (12, "marked", 640)
+    assert suggestion.reason == suggestion.explanation
     assert "line 640" in suggestion.explanation
+
+
+def test_a_paywall_mark_outside_the_range_is_still_the_writers_choice() -> None:
+    hooks = hooks_for(3, e2=EpisodeHooks(2, False, None, None, None, 800, 0, 0, 41))
+
+    suggestion = suggest_paywall(hooks)
+
+    assert (suggestion.episode, suggestion.basis, suggestion.line) == (2, "marked", 41)
+    assert "outside the usual range of episodes 8–15" in suggestion.reason
 
 
 def test_without_a_mark_the_strongest_hook_in_range_is_suggested_with_its_evidence() -> None:

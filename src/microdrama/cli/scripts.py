@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -225,7 +226,17 @@ def rules_command(
     except MicrodramaError as exc:
         err_console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    rows = [
+        (rule.id, rule.category, rule.severity, rule.citation, Path(rule.file).name)
+        for rule in rule_set.rules
+    ]
+    if not sys.stdout.isatty():
+        # Piped into a file or grep: whole values, tab-separated, nothing cut to a width.
+        for row in (("id", "category", "severity", "citation", "file"), *rows):
+            print("\t".join(row))
+        return
     table = Table("id", "category", "severity", "citation", "file")
-    for rule in rule_set.rules:
-        table.add_row(rule.id, rule.category, rule.severity, rule.citation, rule.file)
+    table.columns[0].no_wrap = True  # ids are typed into rule files: never cut them
+    for row in rows:
+        table.add_row(*row)
     console.print(table)

@@ -3,7 +3,7 @@
 Day/night: a scene's time of day as written is mapped to ``day`` or ``night`` by `DAY_LIKE` and
 `NIGHT_LIKE` (exact, else the first recognised word, else its first one or two ideographs);
 anything else (连续, CONTINUOUS, LATER ...) is left unclassified. Dawn and dusk (清晨, 黄昏,
-傍晚, DAWN, DUSK) count as day because they are shot in natural light; evening and the small
+傍晚, 暮, DAWN, DUSK) count as day because they are shot in natural light; evening and the small
 hours (晚上, 凌晨, EVENING) count as night because they are lit as night.
 
 Characters: a name, its extension form (张三（OS）, JOHN (V.O.), JOHN (CONT'D)) and any trailing
@@ -22,6 +22,7 @@ from typing import Literal
 
 from microdrama.script.document import SCHEMA_VERSION, Element, Problem, Scene, Script
 from microdrama.script.hooks import EpisodeHooks, PaywallSuggestion, episode_hooks, suggest_paywall
+from microdrama.script.variants import simplified_table
 
 DayNight = Literal["day", "night"]
 Gettext = Callable[[str], str]
@@ -29,11 +30,13 @@ Gettext = Callable[[str], str]
 DAY_LIKE = frozenset(
     {
         *("日", "白天", "白日", "昼", "日间", "晨", "清晨", "早", "早晨", "早上", "上午"),
-        *("中午", "正午", "午", "下午", "黎明", "拂晓", "黄昏", "傍晚"),
+        *("中午", "正午", "午", "下午", "黎明", "拂晓", "黄昏", "傍晚", "暮", "薄暮"),
         *("DAY", "MORNING", "AFTERNOON", "NOON", "DAWN", "DUSK", "SUNRISE", "SUNSET"),
         *("MAGIC HOUR", "DAYTIME"),
     }
 )
+# The narrator speaks but is not a character: its lines count towards screen time only.
+NARRATORS = frozenset({"旁白", "解说", "画外解说", "NARRATOR", "NARRATION"})
 NIGHT_LIKE = frozenset(
     {
         *("夜", "夜晚", "夜间", "晚", "晚上", "深夜", "午夜", "半夜", "凌晨", "入夜"),
@@ -192,6 +195,7 @@ def day_night(time_of_day: str | None) -> DayNight | None:
     if not time_of_day:
         return None
     text = unicodedata.normalize("NFKC", time_of_day).strip().upper()
+    text = text.translate(simplified_table())  # 晝, 晚間 as written in traditional scripts
     candidates = [text, *(t for t in _TIME_SPLIT.split(text) if t)]
     for token in candidates:
         # Ideographs may run on (夜雨, 清晨时分); Latin words must match whole.
@@ -304,6 +308,8 @@ def _scene(
         if element.kind == "dialogue" and element.speaker:
             # A group cue (林晚、顾辰：…) is a line for each of them.
             for written in _speakers(element):
+                if display_name(written).upper() in NARRATORS:
+                    continue
                 key, tally = _tally(tallies, written)
                 present.setdefault(key, tally)
                 tally.lines[episode_number] = tally.lines.get(episode_number, 0) + 1

@@ -141,8 +141,7 @@ class PaywallSuggestion:
 
     episode: int | None
     basis: PaywallBasis
-    # "marked" when the writer marked 【付费点】, otherwise the same sentence as `explanation`.
-    reason: str
+    reason: str  # the same sentence as `explanation` (the JSON export's field name)
     explanation: str
     line: int | None
 
@@ -246,27 +245,33 @@ def suggest_paywall(
     last: int = 15,
     gettext: Gettext | None = None,
 ) -> PaywallSuggestion:
-    """A 【付费点】 mark in episodes first–last, else the strongest hook there (earlier wins)."""
+    """The writer's 【付费点】, else the strongest hook in episodes first–last (earlier wins)."""
     _ = gettext or _identity
     in_range = [h for h in hooks if first <= h.episode <= last]
+    # The writer's own 【付费点】 wins, in the range if there is one there, else wherever it is.
+    marked = [h for h in hooks if h.paywall_mark_line is not None]
+    if marked:
+        chosen = min([h for h in marked if h in in_range] or marked, key=lambda h: h.episode)
+        explanation = _("Episode {episode} carries a 【付费点】 mark (line {line})").format(
+            episode=chosen.episode, line=chosen.paywall_mark_line
+        )
+        if chosen not in in_range:
+            explanation += _(", outside the usual range of episodes {first}–{last}").format(
+                first=first, last=last
+            )
+        return PaywallSuggestion(
+            chosen.episode, "marked", explanation, explanation, chosen.paywall_mark_line
+        )
     if not in_range:
         explanation = _(
             "The script has only {count} episode(s); the paywall range starts at episode {first}"
         ).format(count=len(hooks), first=first)
         return PaywallSuggestion(None, "none", explanation, explanation, None)
-    marked = [h for h in in_range if h.paywall_mark_line is not None]
-    if marked:
-        chosen = min(marked, key=lambda h: h.episode)
-        explanation = _("Episode {episode} carries a 【付费点】 mark (line {line})").format(
-            episode=chosen.episode, line=chosen.paywall_mark_line
-        )
-        return PaywallSuggestion(
-            chosen.episode, "marked", "marked", explanation, chosen.paywall_mark_line
-        )
     # max() keeps the first of equal scores, and in_range is in episode order.
     ordered = sorted(in_range, key=lambda h: h.episode)
     best = max(ordered, key=lambda h: h.score)
-    span = f"{ordered[0].episode}–{ordered[-1].episode}"
+    first_in, last_in = ordered[0].episode, ordered[-1].episode
+    span = str(first_in) if first_in == last_in else f"{first_in}–{last_in}"
     if best.hook_kind is not None:
         explanation = _(
             "Episode {episode} ends on {hook} (line {line}), reversal density "

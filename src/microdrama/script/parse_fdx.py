@@ -14,6 +14,7 @@ from xml.parsers import expat
 from microdrama.errors import ScriptFormatError
 from microdrama.script.document import Element, ElementKind, Episode, Scene, Script
 from microdrama.script.parse_fountain import split_cue, split_heading
+from microdrama.script.zh_grammar import FOLD, Line, episode_header, known_heading
 
 _CONTENT = ("FinalDraft", "Content", "Paragraph")
 _TITLE_PAGE = ("FinalDraft", "TitlePage", "Content", "Paragraph")
@@ -114,9 +115,21 @@ def _build(body: list[_Paragraph], title_page: list[_Paragraph]) -> Script:
     paren: str | None = None
     for paragraph in body:
         text = paragraph.text
+        if paragraph.type in ("Scene Heading", "General", "Action", "Shot") and (
+            chinese_episode := episode_header(
+                Line(paragraph.line, text, text.translate(FOLD), False)
+            )
+        ):
+            # 第1集 typed as a heading or a general paragraph opens an episode.
+            if not episode.scenes:
+                script.episodes.remove(episode)
+            episode = Episode(chinese_episode[0], paragraph.line, chinese_episode[1])
+            script.episodes.append(episode)
+            scene = None
+            speaker = paren = None
+            continue
         if paragraph.type == "Scene Heading":
-            interior, location, time = split_heading(text)
-            scene = Scene(paragraph.number, paragraph.line, text, time, interior, location)
+            scene = _scene(paragraph)
             episode.scenes.append(scene)
             speaker = paren = None
             continue
@@ -135,6 +148,8 @@ def _build(body: list[_Paragraph], title_page: list[_Paragraph]) -> Script:
             element = Element("mark", text, paragraph.line, mark=paragraph.type)
         else:
             kind = _KINDS.get(paragraph.type, "other")
+            if kind == "action":
+                text = text.lstrip("△▲ \u3000")  # the Chinese action mark is not part of it
             element = Element(kind, text, paragraph.line)
             speaker = paren = None
         if element is not None:
@@ -145,6 +160,16 @@ def _build(body: list[_Paragraph], title_page: list[_Paragraph]) -> Script:
     if not episode.scenes:
         script.episodes.clear()
     return script
+
+
+def _scene(paragraph: _Paragraph) -> Scene:
+    """A Scene Heading paragraph: INT. HOUSE - DAY, or 1-1 日 内 咖啡厅 with its number."""
+    text = paragraph.text
+    interior, location, time = split_heading(text)
+    number = paragraph.number
+    if number is None:
+        number = known_heading(text).number
+    return Scene(number, paragraph.line, text, time, interior, location)
 
 
 def _read_title_page(script: Script, lines: list[str]) -> None:

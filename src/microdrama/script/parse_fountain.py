@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from microdrama.script.document import Element, Episode, Scene, Script
-from microdrama.script.zh_grammar import normalise_extension, zh_number
+from microdrama.script.zh_grammar import known_heading, normalise_extension, zh_number
 
 _TITLE_KEY = re.compile(r"^(?P<key>[^\s:：][^:：]{0,40}?)\s*[:：](?P<value>.*)$")
 _HEADING = re.compile(
@@ -87,6 +87,12 @@ def split_heading(text: str) -> tuple[str | None, str | None, str | None]:
         location, _, time = rest.rpartition("-")
     elif "," in rest and _EN_TIME.match(rest.rpartition(",")[2].strip()):
         location, _, time = rest.rpartition(",")
+    elif match is None and _CJK.search(rest):
+        # 1-1 日 内 咖啡厅, 天台 夜: a heading in the Chinese convention inside Fountain or FDX.
+        chinese = known_heading(rest)
+        if chinese.time or chinese.interior:
+            return chinese.interior, chinese.location, chinese.time
+        location, time = rest, ""
     else:
         location, time = rest, ""
     return interior, location.strip(" -–—,") or None, time.strip() or None
@@ -206,7 +212,7 @@ class _Parser:
             index += 1
         for key in ("title", "标题", "片名", "剧名"):
             if metadata.get(key):
-                self.script.title = " ".join(metadata[key].split("\n"))
+                self.script.title = " ".join(metadata[key].split("\n")).strip("《》 ")
                 break
         return index
 

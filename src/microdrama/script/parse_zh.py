@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from microdrama.script.document import Element, Episode, Problem, Scene, Script
 from microdrama.script.zh_grammar import (
@@ -69,6 +70,15 @@ def parse_zh(text: str) -> Script:
     return _Parser(prepare_lines(text)).run()
 
 
+@dataclass(slots=True)
+class _OpenSpeech:
+    """A speech that the next line may continue."""
+
+    element: Element
+    last_line: int
+    open_cue: bool  # the cue stood alone (名字：), so its words run until a blank line
+
+
 def _excerpt(text: str) -> str:
     """The start of a line, for a Problem message."""
     return text if len(text) <= 30 else text[:30] + "…"
@@ -87,6 +97,10 @@ class _Parser:
         self.pending_cast: list[str] = []
         self.awaiting: Element | None = None
         self.first_seen: dict[int, int] = {}
+        # The speech the previous line ended in: an unmarked line right under it continues it.
+        self.speech: _OpenSpeech | None = None
+        # Where action lines carry △, an unmarked line under a speech is more of the speech.
+        self.marks_action = any(line.fold[0] in "△▲" for line in lines)
 
     def run(self) -> Script:
         start = self._body_start()
@@ -237,6 +251,7 @@ class _Parser:
 
     def _add(self, element: Element) -> None:
         self._flush()
+        self.speech = None
         episode = self._ensure_episode(element.line)
         if self.scene is None:
             self.scene = Scene(None, element.line, "", characters=self.pending_cast)
@@ -245,10 +260,26 @@ class _Parser:
         self.scene.elements.append(element)
 
     def _flush(self) -> None:
-        """A `名字：` whose words never came is reported, not kept."""
+        """A `名字：` whose words never came is reported; `名字：（沉默）` is kept as it is."""
         if self.awaiting is not None:
             speaker, self.awaiting = self.awaiting, None
-            self.problem(speaker.line, f"{speaker.speaker}： is followed by no dialogue")
+            if speaker.parenthetical:
+                self._add(speaker)
+            else:
+                self.problem(speaker.line, f"{speaker.speaker}： is followed by no dialogue")
+
+    def _continues_speech(self, line: Line, text: str) -> bool:
+        """Add an unmarked line directly under a speech to it, when the script reads that way."""
+        speech = self.speech
+        if speech is None or speech.last_line != line.number - 1:
+            return False
+        if not (speech.open_cue or self.marks_action):
+            return False
+        before = speech.element.text
+        glue = " " if before[-1:].isascii() and before[-1:].isalnum() and text[:1].isascii() else ""
+        speech.element.text = before + glue + unquote(text)
+        speech.last_line = line.number
+        return True
 
     def _content_line(self, line: Line) -> None:
         """Action, dialogue and 【】 marks, several to a line when the writer ran them together."""
@@ -334,8 +365,11 @@ class _Parser:
             for element in elements:
                 self._add(element)
             self.awaiting = awaiting
+            if elements and elements[-1].kind == "dialogue" and end == len(line.fold):
+                self.speech = _OpenSpeech(elements[-1], line.number, open_cue=False)
             return elements[-1] if elements and elements[-1].kind == "dialogue" else None
         if self.awaiting is not None or speaker is not None:
+            open_cue = self.awaiting is not None
             element = self.awaiting or Element("dialogue", "", line.number)
             if speaker is not None and self.awaiting is None:
                 element.speaker, element.extension = speaker.speaker, speaker.extension
@@ -345,7 +379,10 @@ class _Parser:
             )
             element.line = line.number
             self._add(element)
+            self.speech = _OpenSpeech(element, line.number, open_cue)
             return element
+        if start == 0 and end == len(line.fold) and self._continues_speech(line, text):
+            return None
         self._add(Element("action", text, line.number))
         return None
 
@@ -381,8 +418,8 @@ class _Parser:
             )
             self.known.add((element.speaker or name).translate(FOLD))
             if following is None:
-                if not element.text and element.parenthetical is None:
-                    return elements, element
+                if not element.text:
+                    return elements, element  # the words follow on the next line
                 return [*elements, element], None
             elements.append(element)
             begin, name_end, start, ext_span = following

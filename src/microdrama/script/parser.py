@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from microdrama.errors import ReadError
-from microdrama.script.document import Script
+from microdrama.script.document import Problem, Script
 from microdrama.script.parse_fdx import parse_fdx
 from microdrama.script.parse_fountain import parse_fountain
 from microdrama.script.parse_zh import has_zh_markers, parse_zh
@@ -39,13 +39,31 @@ def parse_bytes(data: bytes, *, filename: str) -> Script:
     if source.format == "fdx":
         script = parse_fdx(source.text, name=filename)
     else:
-        script = parse_text(source.text, format="fountain" if source.format == "fountain" else None)
+        script = _parse(source.text, format="fountain" if source.format == "fountain" else None)
     script.problems[:0] = source.problems
-    return script
+    if not source.text.strip():
+        script.problems.append(Problem(1, f"{filename} is empty: it holds no script text"))
+    return _checked(script)
 
 
 def parse_text(text: str, *, format: str | None = None) -> Script:
     """Parse script text as `zh`, `fountain` or `fdx`; None sniffs Chinese against Fountain."""
+    return _checked(_parse(text, format=format))
+
+
+def _checked(script: Script) -> Script:
+    """Problems the whole script shows: episodes missing between two it has (第2集 → 第12集)."""
+    numbers = sorted({episode.number: episode.line for episode in script.episodes}.items())
+    for (before, _), (after, line) in zip(numbers, numbers[1:], strict=False):
+        if after - before > 1:
+            missing = f"{before + 1}" if after - before == 2 else f"{before + 1}–{after - 1}"
+            message = f"episode {missing} missing: episode {after} follows episode {before}"
+            script.problems.append(Problem(line, message))
+    script.problems.sort(key=lambda problem: problem.line)
+    return script
+
+
+def _parse(text: str, *, format: str | None) -> Script:
     text = normalise_newlines(text)
     chosen = format or sniff_format(text)
     if chosen == "fountain":

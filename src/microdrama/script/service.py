@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -53,8 +54,20 @@ class Analysis:
 
 
 def script_lang(script: Script) -> str:
-    """zh for scripts in the Chinese convention, en for Fountain and Final Draft."""
-    return "zh" if script.format == "zh" else "en"
+    """zh for the Chinese convention and for Fountain or Final Draft written in Chinese, else en."""
+    if script.format == "zh":
+        return "zh"
+    words = [script.title or ""] + [
+        element.text for _, scene in script.scenes() for element in scene.elements
+    ]
+    text = "".join(words)
+    ideographs = len(_IDEOGRAPH.findall(text))
+    # An ideograph carries about a word: compare it with Latin words, not letters.
+    return "zh" if ideographs and ideographs >= len(_LATIN_WORD.findall(text)) else "en"
+
+
+_IDEOGRAPH = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 
 def translator(lang: str) -> Translator:

@@ -178,8 +178,13 @@ def episode_header(line: Line) -> tuple[int, str | None] | None:
     return None if number is None else (number, title or None)
 
 
-def _take(fold: str, start: int, end: int, leading: bool) -> tuple[str | None, int, int]:
-    """One 日/夜/内/外… token at the start (or end) of fold[start:end] that stands on its own."""
+def _take(
+    fold: str, start: int, end: int, leading: bool, glued: bool = False
+) -> tuple[str | None, int, int]:
+    """One 日/夜/内/外… token at the start (or end) of fold[start:end] that stands on its own.
+
+    `glued` takes a leading token even when the location follows without a separator.
+    """
     first, last = start, end
     if leading:
         while first < last and fold[first] in _SEP:
@@ -194,7 +199,12 @@ def _take(fold: str, start: int, end: int, leading: bool) -> tuple[str | None, i
     for token in _TOKENS:
         if leading and fold.startswith(token, first, last):
             after = first + len(token)
-            if after == last or fold[after] in _SEP or fold.startswith(_TOKENS, after, last):
+            if (
+                glued
+                or after == last
+                or fold[after] in _SEP
+                or fold.startswith(_TOKENS, after, last)
+            ):
                 while after < last and fold[after] in _SEP:
                     after += 1
                 return token, after, end
@@ -215,11 +225,13 @@ class _Fields:
     interior: str | None = None
     interior_token: str = ""
 
-    def take(self, fold: str, start: int, end: int, sides: tuple[bool, ...]) -> tuple[int, int]:
+    def take(
+        self, fold: str, start: int, end: int, sides: tuple[bool, ...], glued: bool = False
+    ) -> tuple[int, int]:
         """Take up to two tokens from each side in `sides`; the rest is the location."""
         for leading in sides:
             for _ in range(2):
-                token, new_start, new_end = _take(fold, start, end, leading)
+                token, new_start, new_end = _take(fold, start, end, leading, glued)
                 if token is None or (self.time if token in _TIME_WORDS else self.interior):
                     break
                 if token in _TIME_WORDS:
@@ -271,7 +283,15 @@ def scene_heading(line: Line) -> Heading | None:
             return None
     else:
         fields = _Fields()
-        start, end = fields.take(fold, start, end, (True, False))
+        # 3-2夜外别墅门口: time and place written straight after the number, no separators.
+        glued = (
+            number is not None and not number["bare"] and start > 0 and fold[start - 1] not in _SEP
+        )
+        first, last = fields.take(fold, start, end, (True, False), glued)
+        if glued and not (fields.time and fields.interior):
+            fields = _Fields()  # 3-2外滩 is the Bund, not 外 + 滩: glued needs time and 内/外
+            first, last = fields.take(fold, start, end, (True, False))
+        start, end = first, last
         location = line.text[start:end].strip()
         strong = number is not None and not number["bare"]
         if location and (_SENTENCE_END & set(fold[start:end]) or len(location) > 40):
@@ -305,6 +325,18 @@ def scene_heading(line: Line) -> Heading | None:
         location or None,
         cast,
     )
+
+
+def known_heading(text: str) -> Heading:
+    """A line marked as a heading elsewhere (Fountain `.天台 夜`, FDX) read as Chinese."""
+    line = Line(0, text, text.translate(FOLD), False)
+    heading = scene_heading(line)
+    if heading is not None:
+        return heading
+    fields = _Fields()
+    start, end = fields.take(line.fold, 0, len(line.fold), (True, False))
+    location = text[start:end].strip() or None
+    return Heading(None, None, text.strip(), fields.time, fields.interior, location)
 
 
 def cast_names(fold: str, text: str) -> list[str]:

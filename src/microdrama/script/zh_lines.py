@@ -1,7 +1,8 @@
 """Line clean-up for Chinese scripts: markdown, Word debris (bullets, page numbers), odd spaces.
 
-Every cleaned line keeps its source line number and a width-folded twin of the same length, so
-a match in the folded text slices the text as written at the same offsets.
+Every cleaned line keeps its source line number and a folded twin of the same length (full
+width to half width, traditional to simplified), so a match in the folded text slices the text
+as written at the same offsets.
 """
 
 from __future__ import annotations
@@ -9,10 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from microdrama.script.variants import simplified_table
+
 # Full-width ASCII and the ideographic space folded to ASCII one code point for one; the
 # no-break, thin and zero-width spaces Word leaves behind fold to a plain space.
 FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 FOLD |= dict.fromkeys((160, *range(8192, 8204), 8239, 8287, 65279), 32)
+# Traditional characters fold to simplified ones (第1場 內/夜 is 第1场 内/夜), one for one too.
+FOLD |= simplified_table()
 
 _STRIP = " \t\r\u3000\ufeff\u00a0\u200b"
 _RULE = re.compile(r"^[-*_=—~]{3,}$")
