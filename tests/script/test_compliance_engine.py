@@ -364,3 +364,64 @@ def test_swearing_quoted_in_a_rebuke_is_milder_than_swearing() -> None:
         if f.rule == "vulgarity.profanity"
     }
     assert severity == {8: "info", 9: "warn"}
+
+
+def test_a_crime_told_in_a_news_report_is_not_a_threat(rules: RuleSet) -> None:
+    script = script_with(
+        ("dialogue", "据报道，犯罪嫌疑人涉嫌故意杀人，已被警方刑事拘留。"),
+        ("dialogue", "我要杀了你！"),
+    )
+    found = [(f.line, f.severity) for f in review(script, rules) if f.rule == "violence.killing"]
+    assert found == [(21, "warn")]
+
+
+def test_report_framing_downgrades_by_default_within_its_sentence_and_window(
+    tmp_path: Path,
+) -> None:
+    rules = one_rule(tmp_path, "血债血偿")
+    script = script_with(
+        ("action", "新闻里说，这家人血债血偿。"),
+        ("action", "法院门口。他喊着血债血偿。"),
+        ("action", "普法栏目剧开场很久之后，众人齐声高喊血债血偿。"),
+    )
+    found = [(f.line, f.severity) for f in review(script, rules)]
+    assert found == [(20, "warn"), (21, "block"), (22, "block")]
+    kept = one_rule(tmp_path, "血债血偿", "report: keep")
+    assert [f.severity for f in review(script, kept)] == ["block"] * 3
+
+
+def test_swearing_in_ascii_quotes_inside_a_rebuke_counts_as_quoted(rules: RuleSet) -> None:
+    script = script_with(
+        ("dialogue", '不要说"他妈的"这种脏话。'), ("dialogue", '他吼了一句"他妈的"。')
+    )
+    found = {f.line: f.severity for f in review(script, rules) if f.rule == "vulgarity.profanity"}
+    assert found == {20: "info", 21: "warn"}
+
+
+def test_a_word_named_by_a_forbidden_speech_verb_is_mentioned_not_used(rules: RuleSet) -> None:
+    script = script_with(
+        ("dialogue", "我们要文明用语，不能骂人傻逼。"),
+        ("dialogue", "别骂他瞎子。"),
+        ("dialogue", "你个傻逼。"),
+    )
+    found = [(f.line, f.rule, f.severity) for f in review(script, rules)]
+    assert found == [(20, "vulgarity.profanity", "info"), (22, "vulgarity.profanity", "warn")]
+
+
+CAST_NAMED_AFTER_A_SET = """第1集
+1-1 夜 内 地下赌场
+人物：赌场老板、林雪
+赌场老板：今晚梭哈！
+△赌场老板走进包间，坐了下来。
+林雪：赌场老板，你开赌场就不怕报应？
+"""
+
+
+def test_a_characters_name_is_not_content_but_what_is_said_and_done_is(rules: RuleSet) -> None:
+    found = review(parse_text(CAST_NAMED_AFTER_A_SET), rules)
+    assert [(f.line, f.match) for f in found if f.rule == "gambling.play"] == [
+        (2, "赌场"),
+        (4, "梭哈"),
+        (6, "赌场"),
+    ]
+    assert next(f.text for f in found if f.line == 6).endswith("你开赌场就不怕报应？")

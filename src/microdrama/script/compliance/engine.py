@@ -1,17 +1,23 @@
 """Compliance review: a rule set matched against a script or subtitle lines, with context rules.
 
 Terms are found with one Aho-Corasick automaton per rule set, patterns with regexes compiled
-once; then each hit passes the rule's context rules, cheapest first:
+once, both over the folded text (full-width, capitals and traditional characters folded one
+code point for one, see `rules.fold`); a finding shows the text as written. A hit that lies
+inside a character's name (赌场 in 赌场老板, a speaker of the script) is not content and is
+dropped. Then each hit passes the rule's context rules, cheapest first:
 
 1. ``only_in`` / ``allow_in``: the kind of text (action, dialogue, mark, title, subtitle ...);
 2. ``exclude_if_nearby``: one of these strings within ``nearby_window`` characters;
-3. ``rebuke``: the hit is quoted inside a rebuke (你竟然说出‘滚’这种话？);
+3. ``rebuke``: the hit is quoted inside a rebuke (你竟然说出‘滚’这种话？) or is what a
+   forbidden speech verb names (不能骂人傻逼);
 4. ``negation``: 不要/别/不能/禁止/拒绝/反对 ... within ``negation_window`` characters before it,
    in the same clause;
-5. ``word_boundary`` (terms only): jieba segments the clause; a hit that straddles a word
+5. ``report``: reporting, legal or educational framing (据报道, 涉嫌, 法院, 普法 ...) within
+   ``report_window`` characters, in the same sentence;
+6. ``word_boundary`` (terms only): jieba segments the clause; a hit that straddles a word
    boundary is dropped (他妈 in 其他/妈妈, 大麻 in 大/麻烦), and a one-character term must be a
    word of its own (滚 but not 翻滚);
-6. ``min_count``: the rule must hit that often within one episode.
+7. ``min_count``: the rule must hit that often within one episode.
 
 A pattern may name a group ``hit``: context rules then look at that group, not the whole match.
 Patterns run with ``re.MULTILINE`` over the texts joined by newlines: ``^`` and ``$`` mark each
@@ -32,31 +38,37 @@ import ahocorasick
 
 from microdrama.script.compliance import words
 from microdrama.script.compliance.filing import FilingData, FilingIssue, check_filing
-from microdrama.script.compliance.rules import Rule, RuleSet, Severity, TextKind
+from microdrama.script.compliance.rules import Rule, RuleSet, Severity, TextKind, fold
 from microdrama.script.document import Script
 
 SNIPPET = 120  # characters of context kept in a finding's text
 _DOWNGRADE: dict[Severity, Severity] = {"block": "warn", "warn": "info", "info": "info"}
+# 别 as "don't", not in 别人, 特别, 区别, 告别 ...
+_BIE = r"(?<![特区分告性级类离识差个派辨鉴道送永惜判临话])别(?![人的墅处样致扭称具名号克])"
 _NEGATION = re.compile(
     r"不要|不能|禁止|拒绝|反对|不许|不准|不该|不可以|严禁|杜绝|抵制|远离|不得|"
-    r"从不|从没|从来不|绝不|决不|不会|没有|"
-    # 别 as "don't", not in 别人, 特别, 区别, 告别 ...
-    r"(?<![特区分告性级类离识差个派辨鉴道送永惜判临话])别(?![人的墅处样致扭称具名号克])"
+    rf"从不|从没|从来不|绝不|决不|不会|没有|{_BIE}"
 )
 _REBUKE = re.compile(
     r"竟然|居然|怎么能|怎么可以|怎能|这种话|这样的话|这种字眼|这种词|脏话|粗话|骂人|"
     r"不许(再)?说|不准(再)?说|别(再)?说|不要(再)?说|不该说|少说"
 )
-_CLAUSE_END = frozenset("，。！？；：,.!?;:\n…")
-_QUOTES = {"‘": "’", "“": "”", "「": "」", "『": "』"}
-# Full-width ASCII to half-width and upper to lower case, one character for one, so that
-# offsets in the folded text are offsets in the original.
-_FOLD = str.maketrans(
-    {
-        **{chr(code): chr(code - 0xFEE0).lower() for code in range(0xFF01, 0xFF5F)},
-        **{chr(code): chr(code).lower() for code in range(ord("A"), ord("Z") + 1)},
-    }
+# A forbidden speech verb right before the hit: the word is named, not used (不能骂人傻逼).
+_MENTION_WINDOW = 12  # characters looked back, within the clause
+_MENTION = re.compile(
+    rf"(不要|不能|不许|不准|不该|不可以|{_BIE}|少)再?(说|骂|讲|喊|叫)"
+    r"(人|别人|他|她|你|我|他们|她们|你们|我们|大家|人家)?$"
 )
+# A crime told rather than shown: news, police and court wording, legal education.
+_REPORT = re.compile(
+    r"据报道|据悉|报道称|新闻|本台消息|记者|通报|警方|公安机关|犯罪嫌疑人|嫌疑人|嫌犯|涉嫌|"
+    r"被判|判处|判决|宣判|获刑|法院|检察院|公诉|起诉|刑事拘留|刑拘|被捕|落网|立案|案件|"
+    r"普法|以案说法|警示"
+)
+_CLAUSE_END = frozenset("，。！？；：,.!?;:\n…")
+_SENTENCE_END = frozenset("。！？!?\n")
+# Texts are folded before any check, so ＂ and ＇ arrive as " and ', which open and close alike.
+_QUOTES = {"‘": "’", "“": "”", "「": "」", "『": "』", '"': '"', "'": "'"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +99,7 @@ def has_blocking(findings: Iterable[Finding]) -> bool:
 def review(script: Script, rules: RuleSet, *, filing: FilingData | None = None) -> list[Finding]:
     """Every finding of the rules in the script (and its filing data, when given)."""
     units = list(_script_units(script))
-    findings = _review_units(units, rules)
+    findings = _review_units(units, rules, names=_cast_names(script))
     if filing is not None:
         findings.extend(_filing_finding(issue) for issue in check_filing(filing))
     return sorted(findings, key=_order)
@@ -126,15 +138,19 @@ class _Compiled:
         by_term: dict[str, list[int]] = {}
         for index, rule in enumerate(rules.rules):
             for term in rule.terms:
-                by_term.setdefault(term.translate(_FOLD), []).append(index)
+                by_term.setdefault(fold(term), []).append(index)
         self.automaton = ahocorasick.Automaton()
         for term, indexes in by_term.items():
             self.automaton.add_word(term, (len(term), tuple(indexes)))
         if by_term:
             self.automaton.make_automaton()
         self.has_terms = bool(by_term)
+        # Rule patterns are compiled folded already (rules.compile_pattern).
         self.patterns = [
             (index, pattern) for index, rule in enumerate(rules.rules) for pattern in rule.patterns
+        ]
+        self.nearby = [
+            tuple(fold(nearby) for nearby in rule.context.exclude_if_nearby) for rule in rules.rules
         ]
 
 
@@ -148,6 +164,18 @@ def _compiled(rules: RuleSet) -> _Compiled:
         if compiled is None:
             compiled = _COMPILED[rules] = _Compiled(rules)
         return compiled
+
+
+def _cast_names(script: Script) -> frozenset[str]:
+    """The folded names of the script's speakers and listed cast."""
+    # A one-character name (a speaker cued 滚 or 狗) would hide the word everywhere.
+    names = {
+        name
+        for _, scene in script.scenes()
+        for name in (*scene.characters, *(element.speaker for element in scene.elements))
+        if name and len(name.strip()) > 1
+    }
+    return frozenset(fold(name.strip()) for name in names)
 
 
 def _script_units(script: Script) -> Iterable[_Unit]:
@@ -167,22 +195,28 @@ def _script_units(script: Script) -> Iterable[_Unit]:
                         yield _Unit(episode.number, scene.number, element.line, element.kind, text)
 
 
-def _review_units(units: list[_Unit], rules: RuleSet) -> list[Finding]:
+def _review_units(
+    units: list[_Unit], rules: RuleSet, *, names: frozenset[str] = frozenset()
+) -> list[Finding]:
     if not units or not rules.rules:
         return []
-    hits = _find(units, rules)
+    compiled = _compiled(rules)
+    folded = _folded(units)
     kept: list[tuple[_Hit, Severity]] = []
     needs_boundary: list[tuple[_Hit, Severity]] = []
-    for hit in hits:
-        severity = _context_severity(hit, units[hit.unit], rules.rules[hit.rule])
+    for hit in _find(folded, compiled):
+        unit, text, rule = units[hit.unit], folded[hit.unit], rules.rules[hit.rule]
+        # Titles keep every hit: a set named 赌场 or a title with 霸总 is content.
+        if names and unit.kind != "title" and _in_name(text, hit.start, hit.end, names):
+            continue
+        severity = _context_severity(hit, unit.kind, text, rule, compiled.nearby[hit.rule])
         if severity is None:
             continue
-        rule = rules.rules[hit.rule]
         if hit.term and rule.context.word_boundary:
             needs_boundary.append((hit, severity))
         else:
             kept.append((hit, severity))
-    kept.extend(_on_word_boundaries(needs_boundary, units))
+    kept.extend(_on_word_boundaries(needs_boundary, folded))
     counts = Counter((units[hit.unit].episode, hit.rule) for hit, _ in kept)
     findings = []
     for hit, severity in kept:
@@ -193,22 +227,31 @@ def _review_units(units: list[_Unit], rules: RuleSet) -> list[Finding]:
     return findings
 
 
-def _find(units: list[_Unit], rules: RuleSet) -> list[_Hit]:
-    """Every raw hit; the texts are joined so each matcher runs once over the whole script."""
-    compiled = _compiled(rules)
-    starts, position = [], 0
+def _folded(units: list[_Unit]) -> list[str]:
+    """Each unit's text folded (see `rules.fold`), folded in one pass."""
+    joined = fold("\n".join(unit.text for unit in units))
+    texts, position = [], 0
     for unit in units:
-        starts.append(position)
+        texts.append(joined[position : position + len(unit.text)])
         position += len(unit.text) + 1
-    joined = "\n".join(unit.text for unit in units)
+    return texts
+
+
+def _find(folded: list[str], compiled: _Compiled) -> list[_Hit]:
+    """Every raw hit; the texts are joined so each matcher runs once over the whole script."""
+    starts, position = [], 0
+    for text in folded:
+        starts.append(position)
+        position += len(text) + 1
+    joined = "\n".join(folded)
 
     def locate(start: int, end: int) -> int | None:
         index = bisect_right(starts, start) - 1
-        return index if end <= starts[index] + len(units[index].text) else None
+        return index if end <= starts[index] + len(folded[index]) else None
 
     raw: dict[tuple[int, int], list[_Hit]] = {}
     if compiled.has_terms:
-        for last, (length, indexes) in compiled.automaton.iter(joined.translate(_FOLD)):
+        for last, (length, indexes) in compiled.automaton.iter(joined):
             start, end = last + 1 - length, last + 1
             at = locate(start, end)
             if at is not None:
@@ -239,31 +282,63 @@ def _find(units: list[_Unit], rules: RuleSet) -> list[_Hit]:
     return hits
 
 
-def _context_severity(hit: _Hit, unit: _Unit, rule: Rule) -> Severity | None:
+def _in_name(text: str, start: int, end: int, names: frozenset[str]) -> bool:
+    """Whether text[start:end] lies inside an occurrence of one of the names."""
+    hit = text[start:end]
+    for name in names:
+        if len(name) > end - start and hit in name:
+            # An occurrence that covers the hit starts between end - len(name) and start.
+            if text.find(name, max(0, end - len(name)), start + len(name)) >= 0:
+                return True
+    return False
+
+
+def _context_severity(
+    hit: _Hit, kind: TextKind, text: str, rule: Rule, nearby: tuple[str, ...]
+) -> Severity | None:
     """The severity after the text-only context rules, or None when the hit is dropped."""
     context = rule.context
-    if unit.kind in context.allow_in or (context.only_in and unit.kind not in context.only_in):
+    if kind in context.allow_in or (context.only_in and kind not in context.only_in):
         return None
-    text, start, end = unit.text, hit.core_start, hit.core_end
-    if context.exclude_if_nearby:
+    start, end = hit.core_start, hit.core_end
+    if nearby:
         window = text[max(0, start - context.nearby_window) : end + context.nearby_window]
-        if any(nearby in window for nearby in context.exclude_if_nearby):
+        if any(word in window for word in nearby):
             return None
     actions = []
-    if context.rebuke != "keep" and _in_quoted_rebuke(text, start, end):
+    if context.rebuke != "keep" and _in_rebuke(text, start, end):
         actions.append(context.rebuke)
     if context.negation != "keep" and _negated(text, start, context.negation_window):
         actions.append(context.negation)
+    if context.report != "keep" and _reported(text, start, end, context.report_window):
+        actions.append(context.report)
     if "drop" in actions:
         return None
     return _DOWNGRADE[rule.severity] if actions else rule.severity
 
 
-def _negated(text: str, start: int, window: int) -> bool:
+def _clause_start(text: str, start: int, window: int) -> int:
     clause = start
     while clause > 0 and start - clause < window and text[clause - 1] not in _CLAUSE_END:
         clause -= 1
-    return _NEGATION.search(text, clause, start) is not None
+    return clause
+
+
+def _negated(text: str, start: int, window: int) -> bool:
+    return _NEGATION.search(text, _clause_start(text, start, window), start) is not None
+
+
+def _reported(text: str, start: int, end: int, window: int) -> bool:
+    """Whether report framing is within `window` characters of the hit, in its sentence."""
+    left, right = start, end
+    while left > 0 and start - left < window and text[left - 1] not in _SENTENCE_END:
+        left -= 1
+    while right < len(text) and right - end < window and text[right] not in _SENTENCE_END:
+        right += 1
+    return any(
+        framing.end() <= start or framing.start() >= end
+        for framing in _REPORT.finditer(text, left, right)
+    )
 
 
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -278,7 +353,10 @@ def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _in_quoted_rebuke(text: str, start: int, end: int) -> bool:
+def _in_rebuke(text: str, start: int, end: int) -> bool:
+    """Quoted inside a rebuke, or named by a forbidden speech verb (see the docstring)."""
+    if _MENTION.search(text, _clause_start(text, start, _MENTION_WINDOW), start):
+        return True
     body = text.strip()
     outer = (text.find(body), text.find(body) + len(body) - 1) if body else (-1, -1)
     for opened, closed in _quoted_spans(text):
@@ -291,14 +369,14 @@ def _in_quoted_rebuke(text: str, start: int, end: int) -> bool:
 
 
 def _on_word_boundaries(
-    candidates: list[tuple[_Hit, Severity]], units: list[_Unit]
+    candidates: list[tuple[_Hit, Severity]], folded: list[str]
 ) -> list[tuple[_Hit, Severity]]:
     """The hits whose terms jieba segments as whole words (see the module docstring)."""
     if not candidates:
         return []
     located: list[tuple[_Hit, Severity, str | None, int]] = []
     for hit, severity in candidates:
-        text = units[hit.unit].text
+        text = folded[hit.unit]
         run = next(
             (m for m in words.BLOCK.finditer(text) if m.start() <= hit.start < m.end()), None
         )

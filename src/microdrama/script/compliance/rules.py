@@ -8,6 +8,8 @@ A rule set is the shipped default directory plus any user directories, in order:
 - ``disable: [ids]`` in any file removes those rules; an unknown id there is an error.
 
 So ``microdrama script review FILE --rules DIR`` reviews with the defaults plus DIR's rules.
+Texts and rules meet folded (`fold`, `fold_pattern`), so a rule written in traditional or
+simplified characters matches a script written in either.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from microdrama.errors import RuleFileError
+from microdrama.script.variants import simplified_table
 
 # Bump with an upgrade function when the file format changes; files carry it as `version`.
 RULE_FILE_VERSION = 1
@@ -33,6 +36,41 @@ Severity = Literal["block", "warn", "info"]
 TextKind = Literal["action", "dialogue", "mark", "transition", "note", "other", "title", "subtitle"]
 # What a context rule does to a hit: drop it, lower its severity one step, or leave it.
 ContextAction = Literal["drop", "downgrade", "keep"]
+
+# One code point for one, so that offsets in a folded text are offsets in the text as written:
+# full-width ASCII to half-width, capitals to lower case, traditional characters to simplified.
+FOLD: dict[int, int] = {
+    **{code: ord(chr(code - 0xFEE0).lower()) for code in range(0xFF01, 0xFF5F)},
+    **{code: code + 32 for code in range(ord("A"), ord("Z") + 1)},
+    **simplified_table(),
+}
+_REGEX_TOKEN = re.compile(r"\\.|.", re.DOTALL)
+
+
+def fold(text: str) -> str:
+    """The text as rules see it (賭場 is 赌场, ＫＴＶ is ktv), offsets unchanged."""
+    return text.translate(FOLD)
+
+
+def fold_pattern(source: str) -> str:
+    """A regex source that matches folded text: its literal characters folded as `fold` does."""
+
+    def folded(token: re.Match[str]) -> str:
+        # Full-width punctuation folds to ASCII that may be special (（ would open a group),
+        # hence the escape; capitals stay, for re.IGNORECASE: \S and (?P<name> need theirs.
+        char = token.group()[-1]
+        code = FOLD.get(ord(char)) if not "A" <= char <= "Z" else None
+        if code is None:
+            return token.group()
+        return re.escape(chr(code))
+
+    return _REGEX_TOKEN.sub(folded, source)
+
+
+def compile_pattern(source: str) -> re.Pattern[str]:
+    """A rule pattern compiled to run over folded texts joined by newlines."""
+    # MULTILINE: ^ and $ mark the start and end of each text (element, subtitle line).
+    return re.compile(fold_pattern(source), re.MULTILINE | re.IGNORECASE)
 
 
 class _Strict(BaseModel):
@@ -45,8 +83,13 @@ class RuleContext(_Strict):
     # A negation word (不要, 别, 禁止 ...) shortly before the hit, in the same clause.
     negation: ContextAction = "downgrade"
     negation_window: int = Field(default=6, ge=0, le=30)
-    # The hit is quoted inside a rebuke: 你竟然说出‘滚’这种话？
+    # The hit is quoted inside a rebuke (你竟然说出‘滚’这种话？) or named after a forbidden
+    # speech verb (不能骂人傻逼).
     rebuke: ContextAction = "drop"
+    # Reporting, legal or educational framing (据报道, 涉嫌, 法院, 普法 ...) within
+    # `report_window` characters of the hit, in the same sentence: a crime told, not shown.
+    report: ContextAction = "downgrade"
+    report_window: int = Field(default=10, ge=0, le=30)
     allow_in: tuple[TextKind, ...] = ()  # never report in these kinds of text
     only_in: tuple[TextKind, ...] = ()  # report only in these kinds (empty: everywhere)
     min_count: int = Field(default=1, ge=1)  # hits of the rule needed within one episode
@@ -89,9 +132,16 @@ class RuleSpec(_Strict):
     def _patterns_compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for index, pattern in enumerate(value):
             try:
-                compiled = re.compile(pattern)
+                re.compile(pattern)
             except re.error as error:
                 raise ValueError(f"patterns[{index}] is not a valid regex: {error}") from None
+            try:
+                compiled = compile_pattern(pattern)
+            except re.error as error:  # a character range whose ends fold out of order
+                raise ValueError(
+                    f"patterns[{index}] is not a valid regex once folded to simplified "
+                    f"characters: {error}"
+                ) from None
             if compiled.match(""):
                 raise ValueError(f"patterns[{index}] matches the empty string")
         return value
@@ -238,8 +288,7 @@ def _rule(spec: RuleSpec, file: str) -> Rule:
         category=spec.category,
         severity=spec.severity,
         terms=tuple(dict.fromkeys(spec.terms)),
-        # MULTILINE: ^ and $ mark the start and end of each text (element, subtitle line).
-        patterns=tuple(re.compile(pattern, re.MULTILINE) for pattern in spec.patterns),
+        patterns=tuple(compile_pattern(pattern) for pattern in spec.patterns),
         citation=spec.citation,
         suggestion=spec.suggestion,
         context=spec.context,
