@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from microdrama.index.experts import ExpertParams
 from microdrama.index.integrity import IntegrityParams
 
-METHOD_VERSION = "star-1.1"
+METHOD_VERSION = "star-1.2"
 DATA_DIMENSIONS = ("reach", "engagement", "commercial", "reputation", "momentum")
 
 
@@ -33,7 +33,7 @@ class IndexConfig:
     commercial_parts: tuple[float, float] = (0.7, 0.3)
     # Eligibility: days of data in the window (capped at half the window for short periods).
     min_days: int = 7
-    # Cohorts (platform × release month) smaller than this fall back to the platform alone.
+    # Cohorts (platform × release month) smaller than this widen: the platform, the month, all.
     min_cohort: int = 20
     # Reputation: votes needed before a rating counts fully; IMDb's m, as a cohort quantile.
     rating_prior_votes_quantile: float = 0.5

@@ -10,6 +10,7 @@ import polars as pl
 from microdrama.index.config import IndexConfig
 
 KEY = ["work_id", "platform"]
+INTERACTIONS = ("effective_likes", "comments", "shares", "favorites")
 # Previous-window days needed before growth against it means anything.
 MIN_PREVIOUS_DAYS = 3
 # Episodes assumed when a work's count is unknown and its cohort knows none (the median title).
@@ -27,14 +28,18 @@ def raw_metrics(
         works.select("work_id", "episodes", "release_date"), on="work_id", how="left"
     )
     month = pl.col("release_date").dt.strftime("%Y-%m").fill_null("unknown")
-    frame = frame.with_columns((pl.col("platform") + "|" + month).alias("cohort"))
-    size = pl.len().over("cohort")
-    frame = frame.with_columns(
-        pl.when(size >= config.min_cohort)
-        .then(pl.col("cohort"))
-        .otherwise(pl.col("platform") + "|all")
-        .alias("cohort")
-    )
+    frame = frame.with_columns(month.alias("month"))
+    # Widest last: platform × month, the platform, every platform's works of the month, all.
+    # A percentile among fewer than `min_cohort` works says little (of one work, nothing).
+    choices = [
+        (["platform", "month"], pl.col("platform") + "|" + pl.col("month")),
+        (["platform"], pl.col("platform") + "|all"),
+        (["month"], "all|" + pl.col("month")),
+    ]
+    cohort: pl.Expr = pl.lit("all|all")
+    for keys, label in reversed(choices):
+        cohort = pl.when(pl.len().over(keys) >= config.min_cohort).then(label).otherwise(cohort)
+    frame = frame.with_columns(cohort.alias("cohort")).rename({"month": "release_month"})
     episodes = pl.col("episodes").cast(pl.Float64)
     frame = frame.with_columns(
         episodes.fill_null(episodes.median().over("cohort"))
@@ -50,9 +55,12 @@ def raw_metrics(
     weighted = (votes / (votes + prior_votes)) * pl.col("score") + (
         prior_votes / (votes + prior_votes)
     ) * cohort_mean
-    growth = pl.when(pl.col("previous_days").fill_null(0) >= MIN_PREVIOUS_DAYS).then(
-        ((pl.col("effective_plays") + 1) / (pl.col("previous_effective_plays") + 1)).log()
-    )
+    # Growth from nothing to nothing is unknown, not zero.
+    growth = pl.when(
+        (pl.col("previous_days").fill_null(0) >= MIN_PREVIOUS_DAYS)
+        & ((pl.col("effective_plays") > 0) | (pl.col("previous_effective_plays") > 0))
+    ).then(((pl.col("effective_plays") + 1) / (pl.col("previous_effective_plays") + 1)).log())
+    frame = frame.with_columns(_interactions())
     return frame.with_columns(
         (pl.col("effective_plays") / pl.col("episodes_used")).alias("reach_raw"),
         (pl.col("effective_plays") / pl.col("days") / pl.col("episodes_used")).alias("reach_daily"),
@@ -71,3 +79,20 @@ def raw_metrics(
         cohort_mean.alias("cohort_rating"),
         growth.alias("growth"),
     ).sort(KEY)
+
+
+def _interactions() -> pl.Expr:
+    """Likes, comments, shares and favourites; one a platform does not report counts at the
+    rate typical of the cohort's works that do report it (per play), so an unreported kind is
+    neither zero nor a bonus. Unknown when none of the four is known."""
+    total: pl.Expr = pl.lit(0.0)
+    for name in INTERACTIONS:
+        reported = pl.col(name).is_not_null() & (pl.col("effective_plays") > 0)
+        typical = (
+            (pl.col(name) / pl.col("effective_plays")).filter(reported).median().over("cohort")
+        )
+        total = total + pl.col(name).cast(pl.Float64).fill_null(
+            pl.col("effective_plays") * typical.fill_null(0.0)
+        )
+    any_known = pl.any_horizontal(pl.col(name).is_not_null() for name in INTERACTIONS)
+    return pl.when(any_known).then(total).alias("interactions")

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from microdrama.errors import NotFoundError
 from microdrama.index import experts as expert_model
 from microdrama.index.config import DATA_DIMENSIONS, METHOD_VERSION, IndexConfig
 from microdrama.index.dimensions import raw_metrics
@@ -53,6 +54,11 @@ def compute(
     score, votes; reviews: work_id, expert_id and the four dimension scores. `fitted`: the expert
     model of these reviews and works (`fit_experts`) when the caller fitted it already.
     """
+    if prepared.summaries.is_empty():
+        raise NotFoundError(
+            f"no daily metrics between {period.start} and {period.end} (period {period.name}): "
+            "nothing to rank"
+        )
     rows = raw_metrics(prepared.summaries, works, ratings, config)
     work_ids = rows["work_id"].unique(maintain_order=True).to_list()
     index_of = {work_id: i for i, work_id in enumerate(work_ids)}
@@ -62,9 +68,12 @@ def compute(
         work=np.array([index_of[w] for w in rows["work_id"].to_list()], dtype=np.int64),
         weight=np.maximum(rows["effective_plays"].fill_null(0).to_numpy().astype(float), 1e-9),
         works=len(work_ids),
+        scales=_scales(rows, list(cohort_ids)),
     )
-    noise = _noise(rows, config)
     per_work = _work_frame(work_ids, prepared, rows, period, config)
+    eligible = per_work["eligible"].to_numpy()
+    # Works that are not ranked are scored against the cohort but are not part of it.
+    noise = _noise(rows, config, reference=eligible[layout.work])
     if fitted is None:
         fitted = fit_experts(works, reviews, config)
     expert_frame = pl.DataFrame({"work_id": work_ids}).join(fitted.works, on="work_id", how="left")
@@ -78,7 +87,6 @@ def compute(
     expert_se = expert_frame["se"].fill_null(0.0).to_numpy().astype(float)
     expert = Expert(score=expert_score, se=np.nan_to_num(expert_se))
     integrity = per_work["integrity"].to_numpy().astype(float)
-    eligible = per_work["eligible"].to_numpy()
     dims, expert_pct, point = point_scores(noise, layout, expert, integrity, eligible, config)
     # The weight-perturbation check (its own generator) fills the gaps between the bootstrap's
     # parallel steps; neither touches the other's data.
@@ -124,6 +132,23 @@ def compute(
     )
 
 
+def _scales(rows: pl.DataFrame, cohorts: list[str]) -> list[np.ndarray]:
+    """Per cohort (in id order), the rows of its scale: `平台|2025-10` its platform's works of
+    the month, `平台|all` the platform's, `all|2025-10` the month's, `all|all` every row."""
+    platform = rows["platform"].to_numpy()
+    month = rows["release_month"].to_numpy()
+    scales = []
+    for label in cohorts:
+        on, _, released = label.rpartition("|")
+        match = np.ones(rows.height, dtype=bool)
+        if on != "all":
+            match &= platform == on
+        if released != "all":
+            match &= month == released
+        scales.append(np.flatnonzero(match))
+    return scales
+
+
 def fit_experts(
     works: pl.DataFrame, reviews: pl.DataFrame, config: IndexConfig
 ) -> expert_model.ExpertModel:
@@ -131,8 +156,9 @@ def fit_experts(
     return expert_model.fit(reviews, works.select("work_id", "genre"), config.experts)
 
 
-def _noise(rows: pl.DataFrame, config: IndexConfig) -> Noise:
-    """Baseline sub-metrics and the standard deviation of each, per row."""
+def _noise(rows: pl.DataFrame, config: IndexConfig, *, reference: np.ndarray) -> Noise:
+    """Baseline sub-metrics and the standard deviation of each, per row; `reference`: the rows
+    that make up their cohorts' percentile scales."""
 
     def col(name: str) -> np.ndarray:
         return rows[name].cast(pl.Float64).fill_null(np.nan).to_numpy().astype(float)
@@ -174,7 +200,11 @@ def _noise(rows: pl.DataFrame, config: IndexConfig) -> Noise:
         "weighted_rating": np.nan_to_num(rating_sd),
         "growth": np.where(effective >= 0, plays_sd / (effective + 1), 0.0),
     }
-    return Noise(baseline=baseline, sd={k: np.nan_to_num(v) for k, v in sd.items()})
+    return Noise(
+        baseline=baseline,
+        sd={k: np.nan_to_num(v) for k, v in sd.items()},
+        reference=np.asarray(reference, dtype=bool),
+    )
 
 
 def _work_frame(
@@ -186,29 +216,38 @@ def _work_frame(
 ) -> pl.DataFrame:
     """Per work: days of data, integrity, eligibility and the reason when not eligible."""
     needed = min(config.min_days, max(1, period.days // 2))
-    days = rows.group_by("work_id").agg(pl.col("days").max().alias("days_of_data"))
+    days = rows.group_by("work_id").agg(
+        pl.col("days").max().alias("days_of_data"),
+        pl.col("plays").sum().alias("plays_reported"),  # null plays count as none
+    )
     frame = (
-        pl.DataFrame({"work_id": work_ids})
-        .join(days, on="work_id", how="left")
+        pl.DataFrame({"work_id": work_ids}, schema={"work_id": pl.Utf8})
+        .join(days, on="work_id", how="left", maintain_order="left")
         .join(
             prepared.integrity.select("work_id", "integrity", "flagged_days"),
             on="work_id",
             how="left",
+            maintain_order="left",
         )
         .with_columns(pl.col("integrity").fill_null(1.0), pl.col("flagged_days").fill_null(0))
     )
+    enough_days = pl.col("days_of_data") >= needed
+    # A work that reported no plays at all has nothing to rank it on.
+    some_plays = pl.col("plays_reported") > 0
     return frame.with_columns(
-        (pl.col("days_of_data") >= needed).alias("eligible"),
-        pl.when(pl.col("days_of_data") < needed)
+        (enough_days & some_plays).alias("eligible"),
+        pl.when(~enough_days)
         .then(
             pl.format(
-                "{} days of data in the period; at least {} needed",
+                "{} day(s) of data in the period; at least {} needed",
                 pl.col("days_of_data"),
                 pl.lit(needed),
             )
         )
+        .when(~some_plays)
+        .then(pl.lit("no plays reported in the period"))
         .alias("ineligible_reason"),
-    )
+    ).drop("plays_reported")
 
 
 def _raw_per_work(rows: pl.DataFrame) -> pl.DataFrame:

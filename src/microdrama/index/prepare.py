@@ -31,6 +31,8 @@ KEY = ["work_id", "platform"]
 # Days of data before the previous window that the integrity baselines may lean on.
 LEAD_IN_DAYS = 7
 CHECKED = ["plays", "viewers", "likes", "completion_rate", "watch_minutes"]
+# Interactions no check reads: summed in one streaming pass, discounted on flagged days after.
+OTHER_INTERACTIONS = ("comments", "shares", "favorites")
 FLAG_COLUMNS = [
     "work_id",
     "platform",
@@ -95,10 +97,50 @@ def prepare(
             flags.append(flagged)
             scores.append(scored)
     per_series = pl.concat(series).with_columns(pl.col(KEY).cast(pl.Utf8))
+    flagged = pl.concat(flags).with_columns(pl.col(KEY).cast(pl.Utf8))
     return Prepared(
-        summaries=_summaries(per_series, totals),
+        summaries=_summaries(per_series, _discount_other(totals, rows, flagged)),
         integrity=pl.concat(scores).with_columns(pl.col("work_id").cast(pl.Utf8)),
-        flags=pl.concat(flags).with_columns(pl.col(KEY).cast(pl.Utf8)),
+        flags=flagged,
+    )
+
+
+def _discount_other(totals: pl.DataFrame, rows: pl.LazyFrame, flags: pl.DataFrame) -> pl.DataFrame:
+    """Comments, shares and favourites of a flagged day keep the share its plays or likes kept
+    (the smaller): bought engagement comes in bundles. Only the flagged works' rows are read."""
+    if flags.is_empty():
+        return totals
+    kept = flags.select(
+        *KEY,
+        "date",
+        pl.min_horizontal(
+            pl.col("effective_plays") / pl.col("plays").cast(pl.Float64),
+            pl.col("effective_likes") / pl.col("likes").cast(pl.Float64),
+        )
+        .fill_nan(None)
+        .clip(0.0, 1.0)
+        .fill_null(1.0)
+        .alias("kept"),
+    )
+    works = kept.get_column("work_id").unique().sort()
+    removed = (
+        rows.filter(pl.col("work_id").is_in(works.implode()))
+        .select(*KEY, "date", *OTHER_INTERACTIONS)
+        .join(kept.lazy(), on=[*KEY, "date"], how="inner")
+        .group_by(KEY)
+        .agg(
+            ((1.0 - pl.col("kept")) * pl.col(name)).sum().round().cast(pl.Int64).alias(name)
+            for name in OTHER_INTERACTIONS
+        )
+        .collect()
+    )
+    return (
+        totals.join(removed, on=KEY, how="left", suffix="_removed", maintain_order="left")
+        .with_columns(
+            (pl.col(name) - pl.col(f"{name}_removed").fill_null(0)).alias(name)
+            for name in OTHER_INTERACTIONS
+        )
+        .drop(f"{name}_removed" for name in OTHER_INTERACTIONS)
     )
 
 
@@ -111,7 +153,7 @@ def _totals(rows: pl.LazyFrame, period: Period) -> pl.DataFrame:
     # Plain sums of precomputed columns, which the streaming engine aggregates as it reads.
     columns = rows.select(
         *KEY,
-        pl.when(window).then(pl.sum_horizontal("comments", "shares", "favorites")).alias("o"),
+        *(pl.when(window).then(pl.col(name)).alias(name) for name in OTHER_INTERACTIONS),
         revenue.alias("r"),
         pl.when(window).then(pl.col("ad_spend_fen")).alias("s"),
     )
@@ -119,7 +161,9 @@ def _totals(rows: pl.LazyFrame, period: Period) -> pl.DataFrame:
         columns.group_by(KEY)
         .agg(
             pl.len().alias("rows"),
-            pl.col("o").sum().alias("other_interactions"),
+            # Each interaction on its own, with the days that know it: unknown is not zero.
+            *(pl.col(name).sum() for name in OTHER_INTERACTIONS),
+            *(pl.col(name).count().alias(f"{name}_days") for name in OTHER_INTERACTIONS),
             pl.col("r").count().alias("revenue_days"),
             pl.col("r").sum().alias("revenue_sum"),
             (pl.col("r").cast(pl.Int128) * pl.col("r")).sum().alias("revenue_squares"),
@@ -230,6 +274,7 @@ def _judge_and_sum(
         pl.col("completion_rate").std().alias("sd_completion"),
         pl.col("completion_rate").count().alias("completion_days"),
         pl.col("effective_likes").sum(),
+        pl.col("likes").count().alias("likes_days"),
         pl.col("flagged").sum().alias("flagged_days"),
     )
     earlier = before.group_by("series").agg(
@@ -306,9 +351,8 @@ def _summaries(per_series: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
         "completion",
         "sd_completion",
         "completion_days",
-        (pl.col("effective_likes") + pl.col("other_interactions").fill_null(0)).alias(
-            "interactions"
-        ),
+        _known_total("effective_likes", "likes_days"),
+        *(_known_total(name, f"{name}_days") for name in OTHER_INTERACTIONS),
         _known_total("revenue_sum", "revenue_days").alias("revenue_fen"),
         pl.when(pl.col("revenue_days") >= 2).then(variance.sqrt()).alias("sd_revenue_fen"),
         _known_total("ad_spend_fen", "spend_days"),

@@ -41,18 +41,25 @@ class Layout:
     work: I64  # (rows,) work index of each row
     weight: F64  # (rows,) weight of the row in its work (effective plays; ≥ 0)
     works: int  # number of works
+    # Per cohort id, the rows whose values make up its percentile scale; None: its own rows.
+    # A widened cohort (a lone platform's work scored among the month's works) has a scale
+    # wider than its members.
+    scales: list[I64] | None = None
 
 
-def cohort_percentiles(values: F64, baseline: F64, cohort: I64) -> F64:
-    """0–100 percentile of each value among its cohort's baseline values (NaN stays NaN).
+def cohort_percentiles(
+    values: F64, baseline: F64, cohort: I64, scales: list[I64] | None = None
+) -> F64:
+    """0–100 percentile of each value among its cohort's baseline values (NaN stays NaN);
+    `scales`: per cohort id, the rows of the baseline that make up its scale.
 
     With values = baseline this is 100·(rank − ½)/n with average ranks for ties.
     """
     out = np.full(values.shape, np.nan)
-    known = ~np.isnan(baseline)
     for group in np.unique(cohort):
         members = cohort == group
-        reference = np.sort(baseline[members & known])
+        scale = baseline[members] if scales is None else baseline[scales[group]]
+        reference = np.sort(scale[~np.isnan(scale)])
         if reference.size == 0:
             continue
         block = values[..., members]

@@ -48,6 +48,9 @@ class Noise:
 
     baseline: dict[str, F64]
     sd: dict[str, F64]
+    # Rows whose baseline values make up their cohort's percentile scale (eligible works);
+    # None: every row.
+    reference: npt.NDArray[np.bool_] | None = None
     # Sub-metrics driven by the same play counts move together in a replicate.
     shared_with_plays: frozenset[str] = frozenset(
         {"reach_raw", "watch_per_viewer", "interactions_per_k", "growth"}
@@ -90,7 +93,13 @@ def point_scores(
 ) -> tuple[dict[str, F64], F64, F64]:
     """Dimensions per work, expert percentile and composite score (NaN where not eligible)."""
     rows = {name: noise.baseline[name] for name in noise.baseline}
-    pcts = {name: cohort_percentiles(v, v, layout.cohort) for name, v in rows.items()}
+    scale = noise.reference
+    pcts = {
+        name: cohort_percentiles(
+            v, v if scale is None else np.where(scale, v, np.nan), layout.cohort, layout.scales
+        )
+        for name, v in rows.items()
+    }
     dims = {d: to_works(v, layout) for d, v in row_dimensions(pcts, config).items()}
     expert_pct = expert_percentiles(expert.score, expert.score)
     score = composite(dims, expert_pct, integrity, config)
@@ -273,6 +282,8 @@ def _plan(
                 coef,
                 layout.work,
                 works,
+                reference=noise.reference,
+                scales=layout.scales,
             )
     reviewed = np.flatnonzero(has_expert)
     expert_drawn = None
@@ -290,22 +301,46 @@ def _plan(
     return _Plan(metrics=drawn, expert=expert_drawn, known=known_works)
 
 
-def _drawn(rows: I64, cohort: I64, base: F64, sd: F64, coef: F64, work: I64, works: int) -> _Drawn:
+def _drawn(
+    rows: I64,
+    cohort: I64,
+    base: F64,
+    sd: F64,
+    coef: F64,
+    work: I64,
+    works: int,
+    *,
+    reference: npt.NDArray[np.bool_] | None = None,
+    scales: list[I64] | None = None,
+) -> _Drawn:
+    """`base` and `reference` (the rows that may make up a scale) are over all layout rows;
+    `rows` are the ones drawn, `cohort` theirs; `scales` as in `Layout`."""
     order = np.argsort(cohort, kind="stable")
     rows, cohort = rows[order], cohort[order]
     edges = [0, *(np.flatnonzero(np.diff(cohort)) + 1).tolist(), rows.size]
     cuts = list(itertools.pairwise(edges))
     values = base[rows]
+    scale = base if reference is None else np.where(reference, base, np.nan)
+    # Each cohort's scale: the baselines of its scale's rows, or of its own drawn rows.
+    references = [
+        _known_sorted(scale[rows[start:end]] if scales is None else scale[scales[cohort[start]]])
+        for start, end in cuts
+    ]
     return _Drawn(
         rows=rows,
         cuts=cuts,
         base=values,
         sd=sd[rows],
-        references=[np.sort(values[start:end]) for start, end in cuts],
+        references=references,
         weights=sparse.csr_array(
             (coef[rows], (np.arange(rows.size), work[rows])), shape=(rows.size, works)
         ),
     )
+
+
+def _known_sorted(values: F64) -> F64:
+    ordered = np.sort(values)
+    return ordered[: int(np.count_nonzero(~np.isnan(ordered)))]
 
 
 def _percentiles(drawn: F64, reference: F64, *, out: F64) -> None:
@@ -314,6 +349,9 @@ def _percentiles(drawn: F64, reference: F64, *, out: F64) -> None:
     The same as `cohort_percentiles`, computed faster: each replicate's values are sorted
     first, so that the binary searches walk the reference in order.
     """
+    if reference.size == 0:
+        out.fill(np.nan)  # a cohort with no ranked work has no scale
+        return
     order = np.argsort(drawn, axis=1)
     ordered = np.take_along_axis(drawn, order, axis=1)
     below = np.searchsorted(reference, ordered, side="left")
