@@ -48,7 +48,8 @@ def test_traditional_headers_cues_and_marks_read_as_the_simplified_ones() -> Non
 
 def test_a_cue_alone_on_its_line_takes_every_line_up_to_the_blank_one() -> None:
     script = parse_zh(
-        "第1集\n1-1 日 内 车内\n叶辰：（打电话）\n是我。\n三年了，该回去了。\n\n这是旁白一样的叙述。\n"
+        "第1集\n1-1 日 内 车内\n叶辰：（打电话）\n是我。\n三年了，该回去了。\n"
+        "\n这是旁白一样的叙述。\n"
     )
 
     first, second = elements(script)
@@ -149,7 +150,10 @@ def test_an_english_fountain_script_stays_english() -> None:
 def test_an_empty_file_and_missing_episodes_are_problems() -> None:
     empty = parse_bytes(b"\n \n", filename="draft.txt")
     gaps = parse_bytes(
-        "第1集\n1-1 日 内 客厅\n张三：嗯。\n第2集\n2-1 日 内 客厅\n张三：好。\n第12集\n12-1 日 内 客厅\n张三：走。\n".encode(),
+        (
+            "第1集\n1-1 日 内 客厅\n张三：嗯。\n第2集\n2-1 日 内 客厅\n张三：好。\n"
+            "第12集\n12-1 日 内 客厅\n张三：走。\n"
+        ).encode(),
         filename="gaps.txt",
     )
 
@@ -159,3 +163,16 @@ def test_an_empty_file_and_missing_episodes_are_problems() -> None:
     assert [(p.line, p.message) for p in gaps.problems] == [
         (7, "episode 3–11 missing: episode 12 follows episode 2")
     ]
+
+
+def test_each_format_keeps_the_line_its_title_came_from() -> None:
+    chinese = parse_zh("\n《逆天改命》\n第1集\n1-1 日 内 客厅\n张三：嗯。\n")
+    fountain = parse_fountain("Title: 《逆天改命》\nAuthor: 李四\n\nINT. 客厅 - DAY\n")
+    final_draft = parse_fdx(
+        '<?xml version="1.0"?>\n<FinalDraft><Content></Content>\n<TitlePage><Content>\n'
+        "<Paragraph><Text>逆天改命</Text></Paragraph></Content></TitlePage></FinalDraft>"
+    )
+
+    assert (chinese.title, chinese.title_line) == ("逆天改命", 2)
+    assert (fountain.title, fountain.title_line) == ("逆天改命", 1)
+    assert (final_draft.title, final_draft.title_line) == ("逆天改命", 4)

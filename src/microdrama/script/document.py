@@ -69,6 +69,7 @@ class Script:
     episodes: list[Episode] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    title_line: int | None = None  # the source line the title was read from
 
     def scenes(self) -> list[tuple[Episode, Scene]]:
         """Every scene with its episode, in script order."""

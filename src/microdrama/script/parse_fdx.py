@@ -107,7 +107,9 @@ def parse_fdx(source: str | bytes, *, name: str = "script.fdx") -> Script:
 
 def _build(body: list[_Paragraph], title_page: list[_Paragraph]) -> Script:
     script = Script(title=None, format="fdx")
-    _read_title_page(script, [p.text for p in title_page if p.text])
+    written = [p for p in title_page if p.text]
+    _read_title_page(script, [p.text for p in written])
+    script.title_line = written[0].line if written else None
     episode = Episode(1, body[0].line if body else 1)
     script.episodes.append(episode)
     scene: Scene | None = None

@@ -200,12 +200,14 @@ class _Parser:
             return 0
         key = ""
         metadata = self.script.metadata
+        key_lines: dict[str, int] = {}
         while index < len(self.lines) and self.lines[index].strip():
             raw = self.lines[index]
             match = _TITLE_KEY.match(raw)
             if match and raw[0] not in " \t":
                 key = match["key"].strip().lower()
                 metadata[key] = strip_emphasis(match["value"].strip())
+                key_lines.setdefault(key, index + 1)
             elif key:
                 value = strip_emphasis(raw.strip())
                 metadata[key] = f"{metadata[key]}\n{value}" if metadata[key] else value
@@ -213,6 +215,7 @@ class _Parser:
         for key in ("title", "标题", "片名", "剧名"):
             if metadata.get(key):
                 self.script.title = " ".join(metadata[key].split("\n")).strip("《》 ")
+                self.script.title_line = key_lines.get(key)
                 break
         return index
 

@@ -163,12 +163,14 @@ class _Parser:
             found = FRONT_KEY.match(line.fold)
             if title and self.script.title is None:
                 self.script.title = line.text[1:-1].strip()
+                self.script.title_line = line.number
             elif found and not episode_header(line) and self._opens_block(found["key"], key):
                 key = found["key"]
                 value = line.text[found.start("value") :].strip()
                 blocks.setdefault(key, []).extend([value] if value else [])
                 if key in TITLE_KEYS and value and self.script.title is None:
                     self.script.title = value.strip("《》 ")
+                    self.script.title_line = line.number
                 if key in ("人物", "角色", "主要人物"):
                     self._learn(cast_names(line.fold[found.start("value") :], value))
             else:

@@ -77,7 +77,7 @@ class Finding:
 
     episode: int | None
     scene: str | None
-    line: int | None  # None: not from a source line (script title, filing data)
+    line: int | None  # None: not from a source line (filing data, a title from a file name)
     text: str
     match: str
     rule: str
@@ -180,7 +180,7 @@ def _cast_names(script: Script) -> frozenset[str]:
 
 def _script_units(script: Script) -> Iterable[_Unit]:
     if script.title:
-        yield _Unit(None, None, None, "title", script.title)
+        yield _Unit(None, None, script.title_line, "title", script.title)
     for episode in script.episodes:
         if episode.title:
             yield _Unit(episode.number, None, episode.line, "title", episode.title)
