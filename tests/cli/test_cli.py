@@ -94,7 +94,7 @@ def test_index_commands_run_end_to_end_and_repeat_byte_for_byte(tmp_path: Path) 
     csv_out = cli(
         "index", "rank", "--period", "2025-11", "--format", "csv", "--top", "3", data=data
     )
-    assert csv_out.stdout.splitlines()[0].startswith("rank,rank_low,rank_high,work_id")
+    assert csv_out.stdout.startswith("\ufeffrank,rank_low,rank_high,work_id")
     assert len(csv_out.stdout.splitlines()) == 4
     experts = cli("index", "experts", "--period", "2025-11", data=data)
     assert experts.returncode == 0 and "leniency" in experts.stdout

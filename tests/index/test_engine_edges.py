@@ -22,10 +22,10 @@ SCHEMA = {
     "work_id": pl.Utf8,
     "platform": pl.Utf8,
     "date": pl.Date,
-    **{c: pl.Int64 for c in ("plays", "viewers", "likes", "comments", "shares", "favorites")},
+    **dict.fromkeys(("plays", "viewers", "likes", "comments", "shares", "favorites"), pl.Int64),
     "watch_minutes": pl.Float64,
     "completion_rate": pl.Float64,
-    **{c: pl.Int64 for c in ("recharge_fen", "ad_revenue_fen", "ad_spend_fen")},
+    **dict.fromkeys(("recharge_fen", "ad_revenue_fen", "ad_spend_fen"), pl.Int64),
 }
 
 
@@ -76,7 +76,7 @@ def compute(rows: list[dict[str, Any]], config: IndexConfig | None = None) -> en
     )
     reviews = pl.DataFrame(
         schema={"work_id": pl.Utf8, "expert_id": pl.Utf8}
-        | {d: pl.Float64 for d in ("values", "artistry", "production", "innovation")}
+        | dict.fromkeys(("values", "artistry", "production", "innovation"), pl.Float64)
     )
     prepared = prepare(daily.lazy(), period=OCTOBER, config=config, partition_rows=10_000)
     return engine.compute(
@@ -136,7 +136,7 @@ def test_a_short_record_is_scored_but_does_not_move_the_cohorts_scale() -> None:
     with_short = compute(crowd() + short)
 
     assert result(with_short, "SHORT")["ineligible_reason"] == (
-        "3 day(s) of data in the period; at least 7 needed"
+        "3 days of data in the period; at least 7 needed"
     )
     for work in ("W0", "W3", "W5"):
         assert result(with_short, work)["reach"] == result(base, work)["reach"]

@@ -15,7 +15,7 @@ from microdrama.demo.service import import_demo_file, write_files
 from microdrama.demo.simulator import DemoData, SimulationConfig, simulate
 from microdrama.errors import NotFoundError
 from microdrama.index import validation
-from microdrama.index.config import IndexConfig
+from microdrama.index.config import METHOD_VERSION, IndexConfig
 from microdrama.index.ranking import (
     RankingFilter,
     expert_estimates,
@@ -64,7 +64,7 @@ def test_a_run_is_pinned_to_its_method_parameters_and_inputs(
     loaded: sessionmaker[Session], settings: Settings
 ) -> None:
     run = compute(loaded, settings)
-    assert run.method_version == "star-1.1" and len(run.parameter_hash) == 64
+    assert run.method_version == METHOD_VERSION and len(run.parameter_hash) == 64
     assert run.lake_version == lake.current_version(lake.metrics_uri(settings.resolved_lake_uri))
     assert len(run.inputs_hash) == 64 and run.works_ranked > 300 and run.simulated
     assert 0 < run.works_data_only < run.works_ranked
@@ -267,3 +267,46 @@ def test_a_results_detail_is_written_as_json_with_what_the_engine_describes() ->
     text = results.select(engine.detail_json(results)).to_series().to_list()
     columns = {name: results.get_column(name).to_list() for name in results.columns}
     assert [json.loads(t) for t in text] == engine.details(columns)
+
+
+def test_filters_take_labels_and_english_names_and_name_the_choices_otherwise(
+    loaded: sessionmaker[Session], settings: Settings
+) -> None:
+    from microdrama.index.filters import FilterError
+
+    compute(loaded, settings)
+    with unit_of_work(loaded) as session:
+        by_key = ranking(
+            session, period="2025-11", where=RankingFilter(genre="sweet_romance", city="西安")
+        )
+        by_label = ranking(
+            session, period="2025-11", where=RankingFilter(genre="甜宠", city="xi'an", model="iaa")
+        )
+        with pytest.raises(FilterError, match="choose one of: .*西安 \\(Xi'an\\)"):
+            ranking(session, period="2025-11", where=RankingFilter(city="Atlantis"))
+    assert by_key.total > by_label.total > 0
+    assert {r.work_id for r in by_label.rows} <= {r.work_id for r in by_key.rows}
+
+
+def test_readers_may_prefer_the_published_run_and_see_what_is_not_ranked(
+    loaded: sessionmaker[Session], settings: Settings
+) -> None:
+    from datetime import date
+
+    from microdrama.index.ranking import not_ranked, reason_counts
+    from microdrama.index.service import publish_run
+
+    full = compute(loaded, settings)
+    with unit_of_work(loaded) as session:
+        publish_run(session, run_id=full.id, actor="test")
+    cut = compute(loaded, settings, as_of=date(2025, 11, 15))
+    with unit_of_work(loaded) as session:
+        newest = ranking(session, period="2025-11", where=RankingFilter(), top=1)
+        chosen = ranking(
+            session, period="2025-11", where=RankingFilter(), top=1, prefer_published=True
+        )
+        missing = not_ranked(session, run_id=cut.id)
+    assert (newest.run.id, chosen.run.id) == (cut.id, full.id)
+    assert missing and all(not row["eligible"] and row["ineligible_reason"] for row in missing)
+    counts = dict(reason_counts(missing))
+    assert sum(counts.values()) == len(missing) and counts.get("fewer than 7 days of data")

@@ -15,8 +15,9 @@ from microdrama.catalog.schemas import DailyMetricRead
 from microdrama.catalog.service import genre_label
 from microdrama.catalog.vocab import INVESTMENT_TIERS, MODELS, term_by_key
 from microdrama.errors import NotFoundError
+from microdrama.index.filters import RankingFilter
 from microdrama.index.pages import radar_options, work_index_section
-from microdrama.index.ranking import RankingFilter, rank_history, ranking
+from microdrama.index.ranking import rank_history, ranking
 from microdrama.web.auth import reads_unpublished
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render

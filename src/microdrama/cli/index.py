@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.cells import cell_len
+from rich.markup import escape
+from rich.table import Column, Table
+from rich.text import Text
 
 from microdrama.cli.runtime import console, err_console, runtime
 from microdrama.errors import MicrodramaError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from microdrama.index.schemas import IndexRunRead, RankingPage
 
 # Services are imported inside the commands: `microdrama --help` should not load SciPy.
 
 app = typer.Typer(help="Star Index: compute, rank and explain.", no_args_is_help=True)
 
-PeriodOpt = Annotated[str, typer.Option("--period", help="2025-11, 2025-W47, 2025-Q4, 2025 or all")]
+PERIOD_HELP = "2025-11, 2025-W47, 2025-Q4, 2025 or all"
+PeriodOpt = Annotated[str, typer.Option("--period", help=PERIOD_HELP)]
+ReadPeriodOpt = Annotated[str | None, typer.Option("--period", help=PERIOD_HELP)]
+RunOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--run",
+        min=1,
+        help="Read this run (ids: `index rank` says which others exist); by default the "
+        "period's newest published run, else its newest",
+    ),
+]
+# What every exported row of `rank` says about the run it comes from.
+RUN_FIELDS = ["run_id", "period", "data_from", "data_to", "as_of", "method_version"]
 
 
 class Format(StrEnum):
@@ -30,9 +49,21 @@ class Format(StrEnum):
     json = "json"
 
 
-def _fail(exc: MicrodramaError) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {exc}")
-    return typer.Exit(1)
+class ExplainFormat(StrEnum):
+    """Output formats of an explanation."""
+
+    table = "table"
+    json = "json"
+
+
+def _fail(exc: MicrodramaError, code: int = 1) -> typer.Exit:
+    err_console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _period_or_run(period: str | None, run: int | None) -> None:
+    if period is None and run is None:
+        raise typer.BadParameter("give --period, --run or both", param_hint="--period")
 
 
 @app.command()
@@ -75,13 +106,16 @@ def compute(
                 )
                 if publish:
                     read = publish_run(session, run_id=read.id, actor=env.settings.user)
+            missing = rankings.not_ranked(session, run_id=read.id)
     except MicrodramaError as exc:
         raise _fail(exc) from exc
     console.print(
-        f"run #{read.id}: {read.period} ({read.period_start} – {read.period_end}), "
-        f"{read.works_ranked} works ranked ({read.works_data_only} data-only), "
+        f"run #{read.id}: {read.period} ({_window(read)}), "
+        f"{_works(read.works_ranked)} ranked ({read.works_data_only} data-only), "
         f"method {read.method_version}, lake version {read.lake_version}, {read.seconds:.1f} s"
     )
+    if missing:
+        console.print(_not_ranked_line(missing, read.period, run_id=read.id))
     console.print(
         f"parameters {read.parameter_hash[:12]} · inputs {read.inputs_hash[:12]} · "
         f"rank stability (Kendall tau, ±20% weights) "
@@ -89,6 +123,59 @@ def compute(
     )
     if read.simulated:
         console.print("模拟数据 · Simulated data")
+
+
+def _works(count: int) -> str:
+    return f"{count:,} work" + ("" if count == 1 else "s")
+
+
+def _window(run: IndexRunRead) -> str:
+    """The days a run read: `2025-11-01 – 2025-11-15, data as of 2025-11-15`."""
+    as_of = f", data as of {run.as_of}" if run.as_of else ""
+    return f"{run.period_start} – {run.period_end}{as_of}"
+
+
+def _run_title(run: IndexRunRead) -> str:
+    state = "published" if run.published else "draft"
+    return f"run #{run.id} ({state}) · {_window(run)} · method {run.method_version}" + (
+        " · 模拟数据 Simulated data" if run.simulated else ""
+    )
+
+
+def _runs_note(session: Session, run: IndexRunRead, *, picked: bool) -> str | None:
+    """Which run is shown and which others the period has, when it has others."""
+    from microdrama.index.service import other_runs
+
+    others = other_runs(session, period=run.period, except_id=run.id)
+    if not others:
+        return None
+    listed = ", ".join(
+        f"#{o.id} ({'published' if o.published else 'draft'}, {_window(o)})" for o in others[:5]
+    ) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+    if picked:
+        return f"{run.period} also has run {listed}"
+    why = "newest published run" if run.published else "newest run (none is published)"
+    return (
+        f"showing run #{run.id}, the {why} of {run.period}; it also has run {listed}: "
+        "pick one with --run ID"
+    )
+
+
+def _not_ranked_line(
+    missing: list[dict[str, Any]], period: str, *, run_id: int, listed: bool = False
+) -> str:
+    """`41 works not ranked: 38 with fewer than 7 days of data, 3 no plays reported — …`."""
+    from microdrama.index import ranking as rankings
+
+    counts = ", ".join(
+        f"{n} with {reason}" if reason.startswith("fewer") else f"{n} {reason}"
+        for reason, n in rankings.reason_counts(missing)
+    )
+    more = "" if listed else ", or `index rank --include-ineligible`"
+    return (
+        f"{_works(len(missing))} not ranked: {counts} — see `microdrama index explain WORK "
+        f"--period {period} --run {run_id}`{more}"
+    )
 
 
 @app.command("publish")
@@ -112,92 +199,179 @@ def publish_command(period: PeriodOpt) -> None:
 
 @app.command()
 def rank(
-    period: PeriodOpt,
-    genre: Annotated[str | None, typer.Option(help="Genre key, e.g. sweet_romance")] = None,
+    period: ReadPeriodOpt = None,
+    run: RunOpt = None,
+    genre: Annotated[
+        str | None, typer.Option(help="Genre key or label, e.g. sweet_romance, 甜宠, Sweet romance")
+    ] = None,
     platform: Annotated[str | None, typer.Option(help="Platform name, e.g. 红果短剧")] = None,
-    city: Annotated[str | None, typer.Option(help="City, e.g. 西安")] = None,
-    company: Annotated[str | None, typer.Option(help="Company name or credit code")] = None,
+    city: Annotated[
+        str | None, typer.Option(help="City in Chinese or English, e.g. 西安, Xi'an")
+    ] = None,
+    company: Annotated[
+        str | None, typer.Option(help="Company id, credit code or part of its name")
+    ] = None,
     model: Annotated[str | None, typer.Option(help="IAP, IAA or hybrid")] = None,
     top: Annotated[int | None, typer.Option(min=1, help="Show the first N")] = None,
     output: Annotated[Format, typer.Option("--format", help="table, csv or json")] = Format.table,
+    include_ineligible: Annotated[
+        bool,
+        typer.Option(
+            "--include-ineligible",
+            help="Also list the works not ranked, with why (csv and json: rows without a rank)",
+        ),
+    ] = False,
 ) -> None:
     """Show the ranking of a period with intervals and tiers.
 
     Example: microdrama index rank --period 2025-11 --city 西安 --top 20 --format csv
     """
+    from microdrama.index import filters
     from microdrama.index import ranking as rankings
 
+    _period_or_run(period, run)
     env = runtime()
-    where = rankings.RankingFilter(
+    where = filters.RankingFilter(
         genre=genre, platform=platform, city=city, company=company, model=model
     )
     try:
         with env.unit_of_work() as session:
-            page = rankings.ranking(session, period=period, where=where, top=top)
+            where = filters.resolve_filter(session, where)
+            page = rankings.ranking(
+                session, period=period, run_id=run, where=where, top=top, prefer_published=True
+            )
+            missing = rankings.not_ranked(session, run_id=page.run.id, where=where)
+            note = _runs_note(session, page.run, picked=run is not None)
+    except filters.FilterError as exc:
+        raise _fail(exc, code=2) from exc
     except MicrodramaError as exc:
         raise _fail(exc) from exc
-    rows = [row.model_dump() for row in page.rows]
-    if output == Format.json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    # What follows the ranking: why it is empty, and which works it leaves out.
+    footer = []
+    if page.total == 0:
+        matching = f" matching {where.describe()}" if where.describe() else ""
+        footer.append(f"no ranked work in run #{page.run.id} ({page.run.period}){matching}")
+    if missing and not (include_ineligible and output != Format.table):
+        footer.append(
+            _not_ranked_line(
+                missing, page.run.period, run_id=page.run.id, listed=include_ineligible
+            )
+        )
+    if output != Format.table:
+        _export(page, missing if include_ineligible else [], output)
+        for line in ([note] if note else []) + footer:
+            err_console.print(line, soft_wrap=True, markup=False)
         return
-    if output == Format.csv:
-        buffer = io.StringIO()
-        fields = list(rows[0]) if rows else ["rank", "work_id", "title", "score"]
-        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        typer.echo(buffer.getvalue(), nl=False)
-        return
-    table = Table(
-        "rank",
-        "90% range",
-        "work",
-        "title",
-        "score",
-        "90% interval",
-        "tier",
-        "integrity",
-        "expert",
-        title=f"Star Index {page.run.period} · {page.total} works"
-        + (" · 模拟数据 Simulated data" if page.run.simulated else ""),
+    console.print(
+        f"[bold]Star Index {page.run.period}[/bold] · {_run_title(page.run)} · "
+        f"{_works(page.total)} ranked"
     )
-    for row in page.rows:
-        table.add_row(
-            str(row.rank),
-            f"{row.rank_low}–{row.rank_high}",
+    if note:
+        console.print(note, markup=False)
+    if page.rows:
+        _print_ranking(page)
+    for line in footer:
+        console.print(line, markup=False)
+    if include_ineligible and missing:
+        table = Table(
+            Column("work", no_wrap=True), "title", "why not ranked", box=None, pad_edge=False
+        )
+        for row in missing:
+            table.add_row(row["work_id"], row["title"], row["ineligible_reason"])
+        console.print(table)
+
+
+def _export(page: RankingPage, missing: list[dict[str, Any]], output: Format) -> None:
+    """The rows as JSON or CSV, each with the run it comes from."""
+    from microdrama.index import ranking as rankings
+    from microdrama.index.schemas import RankingRow
+
+    run = page.run
+    about = dict(
+        zip(
+            RUN_FIELDS,
+            (run.id, run.period, run.period_start, run.period_end, run.as_of, run.method_version),
+            strict=True,
+        )
+    )
+    fields = [*RankingRow.model_fields, "eligible", "ineligible_reason", *RUN_FIELDS]
+    ranked = [{**row.model_dump(), "eligible": True, **about} for row in page.rows]
+    rows = [
+        {name: row.get(name) for name in fields}
+        for row in ranked + [{**row, **about} for row in missing]
+    ]
+    if output == Format.json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1, default=_default))
+    else:
+        typer.echo(rankings.csv_text(rows, fields), nl=False)
+
+
+def _print_ranking(page: RankingPage) -> None:
+    # Only the title gives way (cut with …): ids, ranks and scores are copied from here.
+    fixed = ("rank (90%)", "work", "score (90%)", "tier", "integrity", "expert")
+    cells = [
+        (
+            f"{row.rank} ({row.rank_low}–{row.rank_high})",
             row.work_id,
-            row.title,
-            f"{row.score:.1f}",
-            f"{row.score_low:.1f}–{row.score_high:.1f}",
+            f"{row.score:.1f} ({row.score_low:.1f}–{row.score_high:.1f})",
             row.tier,
             f"{row.integrity:.2f}",
-            "data-only" if row.data_only else f"{row.expert:.0f}",
+            "–" if row.data_only else f"{row.expert:.0f}",
         )
+        for row in page.rows
+    ]
+    columns = [
+        Column(name, no_wrap=True, min_width=max(len(name), *(cell_len(c[i]) for c in cells)))
+        for i, name in enumerate(fixed)
+    ]
+    table = Table(
+        *columns[:2],
+        Column("title", min_width=4),
+        *columns[2:],
+        box=None,
+        pad_edge=False,
+    )
+    for row, cell in zip(page.rows, cells, strict=True):
+        title = Text(row.title, no_wrap=True, overflow="ellipsis")
+        table.add_row(*cell[:2], title, *cell[2:])
     console.print(table)
+    console.print("rank and score: value (90% interval) · expert –: data-only, no eligible panel")
 
 
 @app.command()
 def explain(
     work_id: Annotated[str, typer.Argument(help="The work's id, e.g. W000123")],
-    period: PeriodOpt,
-    output: Annotated[Format, typer.Option("--format", help="table or json")] = Format.table,
+    period: ReadPeriodOpt = None,
+    run: RunOpt = None,
+    output: Annotated[
+        ExplainFormat, typer.Option("--format", help="table or json")
+    ] = ExplainFormat.table,
 ) -> None:
     """Take a work's score apart: dimensions, weights, contributions, flags, experts, change.
 
     Example: microdrama index explain W000123 --period 2025-11 --format json
     """
     from microdrama.index import ranking as rankings
+    from microdrama.index.schemas import IndexRunRead
+    from microdrama.index.service import chosen_run
 
+    _period_or_run(period, run)
     env = runtime()
     try:
         with env.unit_of_work() as session:
-            detail = rankings.explanation(session, work_id=work_id, period=period)
+            detail = rankings.explanation(
+                session, work_id=work_id, period=period, run_id=run, prefer_published=True
+            )
+            shown = IndexRunRead.model_validate(chosen_run(session, run_id=detail["run_id"]))
+            note = _runs_note(session, shown, picked=run is not None)
     except MicrodramaError as exc:
         raise _fail(exc) from exc
-    if output == Format.json:
+    if output == ExplainFormat.json:
         typer.echo(json.dumps(detail, ensure_ascii=False, indent=1, default=_default))
+        if note:
+            err_console.print(note, soft_wrap=True, markup=False)
         return
-    _print_explanation(detail)
+    _print_explanation(detail, shown, note)
 
 
 def _default(value: Any) -> Any:
@@ -206,13 +380,15 @@ def _default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def _print_explanation(detail: dict[str, Any]) -> None:
+def _print_explanation(detail: dict[str, Any], run: IndexRunRead, note: str | None) -> None:
     console.print(
-        f"[bold]{detail['work_id']} {detail['title']}[/bold] · {detail['period']}"
-        + (" · 模拟数据 Simulated data" if detail.get("simulated") else "")
+        f"[bold]{detail['work_id']} {detail['title']}[/bold] · {detail['period']} · "
+        + _run_title(run)
     )
+    if note:
+        console.print(note, markup=False)
     if not detail.get("eligible"):
-        console.print(f"not ranked: {detail.get('ineligible_reason')}")
+        console.print(f"not ranked: {detail.get('ineligible_reason')}", markup=False)
         return
     low, high = detail["score_interval"]
     rank_low, rank_high = detail["rank_interval"]
@@ -227,15 +403,13 @@ def _print_explanation(detail: dict[str, Any]) -> None:
         "score (cohort percentile)",
         "weight",
         "contribution",
-        title=f"cohort {detail.get('cohort')}",
+        title=f"cohort: {detail.get('cohort_label')}",
     )
     for name, part in detail["dimensions"].items():
         score = "unknown" if part["score"] is None else f"{part['score']:.1f}"
         table.add_row(name, score, f"{part['weight']:.3f}", f"{part['contribution']:.2f}")
     console.print(table)
-    console.print(
-        "raw: " + ", ".join(f"{k}={_short(v)}" for k, v in detail["raw"].items() if v is not None)
-    )
+    console.print("raw: " + _raw(detail["raw"]), markup=False)
     experts = detail["experts"]
     if experts.get("reviews"):
         console.print(
@@ -245,52 +419,93 @@ def _print_explanation(detail: dict[str, Any]) -> None:
         )
     for flag in detail["flags"]:
         console.print(f"[yellow]flag[/yellow] {flag['date']} {flag['platform']}: {flag['reason']}")
-    change = detail.get("change")
-    if change:
-        drivers = ", ".join(
-            f"{d['dimension']} {d['contribution_change']:+.2f}" for d in change["drivers"]
-        )
-        console.print(
-            f"since {change['previous_rank'] and 'rank ' + str(change['previous_rank'])}"
-            f": {change['rank_change']:+d} places; drivers: {drivers}"
-            if change["rank_change"] is not None
-            else "no previous rank"
-        )
+    line = _change_line(detail.get("change"), detail.get("previous_period"))
+    if line:
+        console.print(line, markup=False)
+
+
+def _change_line(change: dict[str, Any] | None, previous: str | None) -> str | None:
+    """How the rank moved since the previous period, in words."""
+    if previous is None:
+        return None
+    if change is None:
+        return f"no index computed for {previous} to compare with"
+    if change.get("new"):
+        return f"new this period: no data in {previous}"
+    if change["rank_change"] is None:
+        return f"not ranked in {previous}"
+    drivers = ", ".join(
+        f"{d['dimension']} {d['contribution_change']:+.2f}" for d in change["drivers"]
+    )
+    return (
+        f"since {previous} (rank {change['previous_rank']}): {change['rank_change']:+d} places"
+        + (f"; drivers: {drivers}" if drivers else "")
+    )
+
+
+def _raw(raw: dict[str, Any]) -> str:
+    """Raw measures with thousands separators; money (stored in fen) in yuan."""
+    parts = []
+    for name, value in raw.items():
+        if value is None:
+            continue
+        if name.endswith("_fen"):
+            parts.append(f"{name.removesuffix('_fen')}_yuan={value / 100:,.2f}")
+        else:
+            parts.append(f"{name}={_short(value)}")
+    return ", ".join(parts)
 
 
 def _short(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
     return str(value)
 
 
+def _signed(value: float) -> str:
+    """`+0.40`, `-0.44`, and `0.00` (never `-0.00`)."""
+    text = f"{value:+.2f}"
+    return "0.00" if text in ("+0.00", "-0.00") else text
+
+
 @app.command()
-def experts(period: PeriodOpt) -> None:
+def experts(period: ReadPeriodOpt = None, run: RunOpt = None) -> None:
     """Per-expert leniency, reviews and fit, and the reliability of each dimension.
 
     Example: microdrama index experts --period 2025-11
     """
     from microdrama.index import ranking as rankings
 
+    _period_or_run(period, run)
     env = runtime()
     try:
         with env.unit_of_work() as session:
-            read = rankings.expert_estimates(session, period=period)
+            read = rankings.expert_estimates(
+                session, period=period, run_id=run, prefer_published=True
+            )
+            note = _runs_note(session, read.run, picked=run is not None)
     except MicrodramaError as exc:
         raise _fail(exc) from exc
+    console.print(f"[bold]expert panel {read.run.period}[/bold] · {_run_title(read.run)}")
+    if note:
+        console.print(note, markup=False)
+    if not any(row.reviews for row in read.experts):
+        console.print("no expert reviews in this period: every score is data-only")
+        return
     table = Table(
-        "expert",
-        "reviews",
-        "leniency",
-        "rmse",
-        "infit",
-        title=f"expert panel {read.run.period} (+ = lenient, score points)",
+        "expert", "reviews", "leniency", "rmse", "infit", title="+ = lenient, in score points"
     )
     for row in read.experts:
         table.add_row(
             row.expert_id,
             str(row.reviews),
-            f"{row.leniency:+.2f}",
+            _signed(row.leniency),
             _short(row.rmse),
             _short(row.infit),
         )

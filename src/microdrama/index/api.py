@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 
 from microdrama.accounts.models import User
+from microdrama.index import filters
 from microdrama.index import ranking as rankings
 from microdrama.index.schemas import ExpertsRead, IndexRunRead, RankingPage
 from microdrama.index.service import list_runs, publish_run
@@ -57,7 +58,7 @@ def read_ranking(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> RankingPage:
     """The period's ranking with 90% intervals and tiers, filtered."""
-    where = rankings.RankingFilter(
+    where = filters.RankingFilter(
         genre=genre, platform=platform, city=city, company=company, model=model
     )
     return rankings.ranking(

@@ -239,8 +239,9 @@ def _work_frame(
         pl.when(~enough_days)
         .then(
             pl.format(
-                "{} day(s) of data in the period; at least {} needed",
+                "{} {} of data in the period; at least {} needed",
                 pl.col("days_of_data"),
+                pl.when(pl.col("days_of_data") == 1).then(pl.lit("day")).otherwise(pl.lit("days")),
                 pl.lit(needed),
             )
         )

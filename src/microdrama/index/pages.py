@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from microdrama.accounts.service import audit
 from microdrama.catalog import service as catalog
 from microdrama.errors import NotFoundError
+from microdrama.index import filters
 from microdrama.index import ranking as rankings
 from microdrama.index.config import DATA_DIMENSIONS
 from microdrama.index.schemas import RankingRow
@@ -38,11 +38,11 @@ def _where(
     city: str | None,
     company: str | None,
     model: str | None,
-) -> rankings.RankingFilter:
+) -> filters.RankingFilter:
     def clean(value: str | None) -> str | None:
         return value.strip() or None if value else None
 
-    return rankings.RankingFilter(
+    return filters.RankingFilter(
         genre=clean(genre),
         platform=clean(platform),
         city=clean(city),
@@ -80,6 +80,7 @@ def rankings_page(
         "simulated": catalog.is_simulated(session),
         "facets": catalog.facets(session),
         "ranking": None,
+        "filter_error": None,
         "page": page,
     }
     if chosen:
@@ -94,6 +95,8 @@ def rankings_page(
             )
         except NotFoundError:
             context["ranking"] = None
+        except filters.FilterError as exc:
+            context["filter_error"] = str(exc)
     context["pages"] = max(
         1, -(-(context["ranking"].total if context["ranking"] else 0) // PAGE_SIZE)
     )
@@ -102,7 +105,7 @@ def rankings_page(
 
 
 def _export_rows(
-    session: SessionDep, user: MaybeUser, period: str, where: rankings.RankingFilter
+    session: SessionDep, user: MaybeUser, period: str, where: filters.RankingFilter
 ) -> tuple[list[dict[str, Any]], str]:
     page = rankings.ranking(
         session, period=period, where=where, published_only=not reads_unpublished(user)
@@ -135,12 +138,8 @@ def rankings_export(
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     else:
-        text = io.StringIO()
-        text.write("\ufeff")
-        writer = csv.DictWriter(text, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        body, media = text.getvalue().encode("utf-8"), "text/csv; charset=utf-8"
+        text = rankings.csv_text(rows, fields)
+        body, media = text.encode("utf-8"), "text/csv; charset=utf-8"
     return Response(
         body,
         media_type=media,

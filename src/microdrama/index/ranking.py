@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,35 +13,22 @@ import polars as pl
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session, defer, selectinload
 
-from microdrama.catalog.models import (
-    Work,
-    WorkPlatform,
-)
-from microdrama.catalog.service import WorkFilter, filtered
+from microdrama.catalog.models import Work, WorkPlatform
+from microdrama.catalog.service import filtered
 from microdrama.errors import NotFoundError
 from microdrama.index import engine
 from microdrama.index.config import IndexConfig
+from microdrama.index.filters import RankingFilter, resolve_filter
 from microdrama.index.models import RESULT_COLUMNS, ExpertEstimate, IndexFlag, IndexResult, IndexRun
 from microdrama.index.periods import PeriodError, parse_period
 from microdrama.index.schemas import ExpertRow, ExpertsRead, IndexRunRead, RankingPage, RankingRow
-from microdrama.index.service import latest_run
+from microdrama.index.service import chosen_run
 from microdrama.review.models import Expert
 
 # A run's results never change once stored (a recomputation is a new run), so pages of a
 # ranking are cached by run, filter and slice; bounded so that memory stays small.
 _PAGE_CACHE_SIZE = 512
 _PAGES: dict[tuple[Any, ...], tuple[int, tuple[RankingRow, ...]]] = {}
-
-
-@dataclass(frozen=True)
-class RankingFilter:
-    """Which works of a ranking to show; empty fields do not filter."""
-
-    genre: str | None = None
-    platform: str | None = None
-    city: str | None = None
-    company: str | None = None
-    model: str | None = None
 
 
 def period_name(text: str) -> str:
@@ -53,29 +44,29 @@ def period_name(text: str) -> str:
 def ranking(
     session: Session,
     *,
-    period: str,
+    period: str | None = None,
     where: RankingFilter,
     top: int | None = None,
     offset: int = 0,
     published_only: bool = False,
+    run_id: int | None = None,
+    prefer_published: bool = False,
 ) -> RankingPage:
-    """The ranked works of the period's newest run, filtered, best first."""
-    run = latest_run(session, period=period_name(period), published_only=published_only)
+    """The ranked works of a run (by default the period's newest), filtered, best first."""
+    run = chosen_run(
+        session,
+        period=None if period is None else period_name(period),
+        run_id=run_id,
+        published_only=published_only,
+        prefer_published=prefer_published,
+    )
+    where = resolve_filter(session, where)
     query = (
         select(IndexResult, Work)
         .join(Work, Work.id == IndexResult.work_id)
         .where(IndexResult.run_id == run.id, IndexResult.rank.is_not(None))
     )
-    query = filtered(
-        query,
-        WorkFilter(
-            genre=where.genre,
-            platform=where.platform,
-            city=where.city,
-            company=where.company,
-            model=where.model,
-        ),
-    )
+    query = filtered(query, where.work_filter())
     # The run's identity, not just its id: two databases can both have a run #1.
     key = (run.id, run.created_at, run.inputs_hash, run.parameter_hash, where, top, offset)
     cached = _PAGES.get(key)
@@ -123,6 +114,12 @@ def _ranked_rows(
     return total, tuple(rows)
 
 
+def shown_score(value: float | None) -> float:
+    """A stored score as every reader shows it: rounded once, to one decimal."""
+    # Rounding a rounded value again moves ties (96.25 from 96.2501 prints 96.2, not 96.3).
+    return round(value or 0.0, 1)
+
+
 def _row(result: IndexResult, work: Work) -> RankingRow:
     def rounded(value: float | None) -> float | None:
         return None if value is None else round(value, 2)
@@ -133,9 +130,9 @@ def _row(result: IndexResult, work: Work) -> RankingRow:
         rank_high=result.rank_high or 0,
         work_id=work.external_id,
         title=work.title,
-        score=round(result.score or 0.0, 2),
-        score_low=round(result.score_low or 0.0, 2),
-        score_high=round(result.score_high or 0.0, 2),
+        score=shown_score(result.score),
+        score_low=shown_score(result.score_low),
+        score_high=shown_score(result.score_high),
         tier=result.tier or "",
         integrity=round(result.integrity, 3),
         reach=rounded(result.reach),
@@ -154,17 +151,28 @@ def _row(result: IndexResult, work: Work) -> RankingRow:
 
 
 def explanation(
-    session: Session, *, work_id: str, period: str, published_only: bool = False
+    session: Session,
+    *,
+    work_id: str,
+    period: str | None = None,
+    published_only: bool = False,
+    run_id: int | None = None,
+    prefer_published: bool = False,
 ) -> dict[str, Any]:
-    """A work's score in the period taken apart, with flags and the change since last period."""
-    name = period_name(period)
-    run = latest_run(session, period=name, published_only=published_only)
+    """A work's score in a run taken apart, with flags and the change since last period."""
+    run = chosen_run(
+        session,
+        period=None if period is None else period_name(period),
+        run_id=run_id,
+        published_only=published_only,
+        prefer_published=prefer_published,
+    )
     work = session.execute(select(Work).where(Work.external_id == work_id)).scalar_one_or_none()
     if work is None:
         raise NotFoundError(f"no work with id {work_id}")
     result = session.get(IndexResult, (run.id, work.id))
     if result is None:
-        raise NotFoundError(f"{work_id} has no daily metrics in period {name}, so no index")
+        raise NotFoundError(f"{work_id} has no daily metrics in period {run.period}, so no index")
     flags = [
         {
             "platform": f.platform,
@@ -181,16 +189,41 @@ def explanation(
     ]
     config = IndexConfig()
     row = _result_row(result, work)
-    previous = _previous_row(session, run, work, published_only=published_only)
-    detail = engine.explain(row, config=config, flags=flags, previous=previous)
+    previous = _Previous.of(
+        session, run, work, published_only=published_only, prefer_published=prefer_published
+    )
+    detail = engine.explain(row, config=config, flags=flags, previous=previous.row)
+    reason = detail.get("ineligible_reason")
     detail.update(
         title=work.title,
         period=run.period,
         run_id=run.id,
+        method=run.method_version,
+        data_from=run.period_start,
+        data_to=run.period_end,
+        as_of=run.as_of,
+        published=run.published,
         method_parameters_hash=run.parameter_hash,
         simulated=run.simulated,
+        cohort_label=cohort_label(detail.get("cohort")),
+        ineligible_reason=None if reason is None else reason_text(reason),
+        previous_period=previous.period,
+        change=previous.change(detail.get("change")),
     )
     return detail
+
+
+def cohort_label(cohort: str | None) -> str | None:
+    """A cohort as a reader says it: `星河短剧|all` → `星河短剧, all release months`."""
+    if not cohort or "|" not in cohort:
+        return cohort
+    platform, month = cohort.split("|", 1)
+    where = "all platforms" if platform == "all" else platform
+    if month == "all":
+        return f"{where}, all release months"
+    if month == "unknown":
+        return f"{where}, release month unknown"
+    return f"{where}, released {month}"
 
 
 def _result_row(result: IndexResult, work: Work) -> dict[str, Any]:
@@ -215,23 +248,72 @@ def _result_row(result: IndexResult, work: Work) -> dict[str, Any]:
     return row
 
 
-def _previous_row(
-    session: Session, run: IndexRun, work: Work, *, published_only: bool
-) -> dict[str, Any] | None:
-    previous_name = parse_period(run.period).previous_name() if run.period != "all" else None
-    if previous_name is None:
-        return None
-    try:
-        previous_run = latest_run(session, period=previous_name, published_only=published_only)
-    except NotFoundError:
-        return None
-    result = session.get(IndexResult, (previous_run.id, work.id))
-    return None if result is None else _result_row(result, work)
+@dataclass(frozen=True)
+class _Previous:
+    """The period before a run's: its name, whether it was computed, the work's result in it."""
+
+    period: str | None
+    computed: bool
+    row: dict[str, Any] | None
+
+    @classmethod
+    def of(
+        cls,
+        session: Session,
+        run: IndexRun,
+        work: Work,
+        *,
+        published_only: bool,
+        prefer_published: bool,
+    ) -> _Previous:
+        """The period before `run`'s, read the way `run` was chosen (published first or not)."""
+        name = parse_period(run.period).previous_name() if run.period != "all" else None
+        if name is None:
+            return cls(None, False, None)
+        try:
+            previous_run = chosen_run(
+                session,
+                period=name,
+                published_only=published_only,
+                prefer_published=prefer_published,
+            )
+        except NotFoundError:
+            return cls(name, False, None)
+        result = session.get(IndexResult, (previous_run.id, work.id))
+        return cls(name, True, None if result is None else _result_row(result, work))
+
+    def change(self, change: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The engine's change since this period, or `new` when the work had no data in it."""
+        if change is not None:
+            return {**change, "previous_period": self.period, "new": False}
+        if not self.computed:
+            return None
+        return {
+            "previous_period": self.period,
+            "new": True,
+            "previous_rank": None,
+            "previous_score": None,
+            "rank_change": None,
+            "drivers": [],
+        }
 
 
-def expert_estimates(session: Session, *, period: str, published_only: bool = False) -> ExpertsRead:
-    """Per-expert leniency, reviews and fit, and per-dimension reliability, of a period's run."""
-    run = latest_run(session, period=period_name(period), published_only=published_only)
+def expert_estimates(
+    session: Session,
+    *,
+    period: str | None = None,
+    published_only: bool = False,
+    run_id: int | None = None,
+    prefer_published: bool = False,
+) -> ExpertsRead:
+    """Per-expert leniency, reviews and fit, and per-dimension reliability, of a run."""
+    run = chosen_run(
+        session,
+        period=None if period is None else period_name(period),
+        run_id=run_id,
+        published_only=published_only,
+        prefer_published=prefer_published,
+    )
     rows = session.execute(
         select(ExpertEstimate, Expert)
         .join(Expert, Expert.id == ExpertEstimate.expert_id)
@@ -290,3 +372,74 @@ def rank_history(session: Session, *, work_id: str, published_only: bool) -> lis
         .order_by(IndexRun.period_start, IndexRun.period)
     ).all()
     return [{"period": p, "rank": r, "score": s, "tier": t} for p, _, r, s, t in rows]
+
+
+_DAYS_REASON = re.compile(r"^\d+ days? of data\b.*\bat least (\d+)\b")
+
+
+def reason_text(reason: str | None) -> str:
+    """Why a work is not ranked, in plain English: `1 day`, `3 days` (never `1 days`)."""
+    if not reason:
+        return "not eligible"
+    counted = re.sub(r"\b(\d+) day(?:s|\(s\))", r"\1 days", reason)
+    return re.sub(r"\b1 days\b", "1 day", counted)
+
+
+def reason_group(reason: str | None) -> str:
+    """What a count of works not ranked puts a reason under, e.g. `fewer than 7 days of data`."""
+    text = reason_text(reason)
+    match = _DAYS_REASON.match(text)
+    return f"fewer than {match[1]} days of data" if match else text.removesuffix(" in the period")
+
+
+def not_ranked(
+    session: Session, *, run_id: int, where: RankingFilter | None = None
+) -> list[dict[str, Any]]:
+    """The run's works that have no rank (filtered), by id, each with why."""
+    where = resolve_filter(session, where or RankingFilter())
+    query = filtered(
+        select(IndexResult, Work)
+        .join(Work, Work.id == IndexResult.work_id)
+        .where(IndexResult.run_id == run_id, IndexResult.rank.is_(None)),
+        where.work_filter(),
+    ).options(
+        selectinload(Work.genres),
+        selectinload(Work.platforms).selectinload(WorkPlatform.platform),
+        selectinload(Work.city),
+    )
+    rows = []
+    for result, work in session.execute(query.order_by(Work.external_id)).all():
+        detail = result.detail or {}
+        rows.append(
+            {
+                "work_id": work.external_id,
+                "title": work.title,
+                "eligible": False,
+                "ineligible_reason": reason_text(detail.get("ineligible_reason")),
+                "days_of_data": (detail.get("raw") or {}).get("days_of_data"),
+                "flags": result.flagged_days,
+                "genres": "|".join(g.genre for g in work.genres),
+                "platforms": "|".join(p.platform.name for p in work.platforms),
+                "city": work.city.name if work.city else None,
+                "model": work.model,
+            }
+        )
+    return rows
+
+
+def reason_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    """How many works are not ranked for each kind of reason, most first."""
+    counts = Counter(reason_group(row["ineligible_reason"]) for row in rows)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def csv_text(rows: list[dict[str, Any]], fields: list[str]) -> str:
+    """Rows as CSV that spreadsheets read: a UTF-8 BOM first, booleans as true and false."""
+    # Without the BOM, Excel takes UTF-8 for the local code page and garbles Chinese titles.
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: str(v).lower() if isinstance(v, bool) else v for k, v in row.items()})
+    return buffer.getvalue()

@@ -341,6 +341,43 @@ def latest_run(session: Session, *, period: str, published_only: bool = False) -
     return run
 
 
+def chosen_run(
+    session: Session,
+    *,
+    period: str | None = None,
+    run_id: int | None = None,
+    published_only: bool = False,
+    prefer_published: bool = False,
+) -> IndexRun:
+    """Run `run_id` (of `period` when both are given), else the period's newest run.
+
+    `prefer_published` takes the newest published run when the period has one: what readers
+    of the command line see unless they pick a run.
+    """
+    if run_id is not None:
+        run = session.get(IndexRun, run_id)
+        if run is None or (published_only and not run.published):
+            raise NotFoundError(f"no index run #{run_id}")
+        if period is not None and period != run.period:
+            raise NotFoundError(f"run #{run_id} is of period {run.period}, not {period}")
+        return run
+    if period is None:
+        raise NotFoundError("give a period or a run id")
+    if prefer_published and not published_only:
+        try:
+            return latest_run(session, period=period, published_only=True)
+        except NotFoundError:
+            pass
+    return latest_run(session, period=period, published_only=published_only)
+
+
+def other_runs(session: Session, *, period: str, except_id: int) -> list[IndexRunRead]:
+    """The period's stored runs other than `except_id`, newest first."""
+    query = select(IndexRun).where(IndexRun.period == period, IndexRun.id != except_id)
+    runs = session.execute(query.order_by(IndexRun.id.desc())).scalars()
+    return [IndexRunRead.model_validate(run) for run in runs]
+
+
 def list_runs(session: Session, *, published_only: bool = False) -> list[IndexRunRead]:
     """All runs (or only the published ones), newest first."""
     query = select(IndexRun).order_by(IndexRun.id.desc())

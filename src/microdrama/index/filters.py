@@ -1,0 +1,162 @@
+"""Ranking filters as people type them: genre labels, city names in either language, a company
+by id, credit code or part of its name; FilterError lists the choices."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from microdrama.catalog.models import City, Company, Platform, WorkGenre
+from microdrama.catalog.service import WorkFilter, genre_label
+from microdrama.catalog.vocab import (
+    GENRES,
+    KNOWN_CITIES,
+    KNOWN_PLATFORMS,
+    MODELS,
+    lookup_table,
+    term_by_key,
+)
+from microdrama.errors import MicrodramaError
+
+
+@dataclass(frozen=True)
+class RankingFilter:
+    """Which works of a ranking to show; empty fields do not filter."""
+
+    genre: str | None = None
+    platform: str | None = None
+    city: str | None = None
+    company: str | None = None
+    model: str | None = None
+
+    def work_filter(self) -> WorkFilter:
+        """The catalogue's filter of the same works."""
+        return WorkFilter(
+            genre=self.genre,
+            platform=self.platform,
+            city=self.city,
+            company=self.company,
+            model=self.model,
+        )
+
+    def describe(self) -> str:
+        """The filter as a reader would say it: `genre sweet_romance, city 西安`."""
+        fields = ("genre", "platform", "city", "company", "model")
+        return ", ".join(f"{f} {getattr(self, f)}" for f in fields if getattr(self, f))
+
+
+class FilterError(MicrodramaError):
+    """A ranking filter that names nothing in the catalogue, or several companies."""
+
+
+def resolve_filter(session: Session, where: RankingFilter) -> RankingFilter:
+    """The filter with each value as the catalogue stores it; FilterError lists the choices.
+
+    Genres by key or Chinese or English label, cities in Chinese or English (西安, Xi'an,
+    xian), platforms and models in any case, companies by id, credit code or part of a name.
+    """
+    if where == RankingFilter():
+        return where
+    genre, platform, city, company, model = (
+        (value.strip() or None) if value else None
+        for value in (where.genre, where.platform, where.city, where.company, where.model)
+    )
+    return RankingFilter(
+        genre=genre and _genre(session, genre),
+        platform=platform and _platform(session, platform),
+        city=city and _city(session, city),
+        company=company and _company(session, company),
+        model=model and _model(model),
+    )
+
+
+def _spelled(text: str) -> str:
+    """A name with case, spaces, apostrophes, hyphens and a trailing 市 ignored."""
+    return re.sub(r"[\s'’\-_.·]+", "", text).casefold().removesuffix("市")
+
+
+def _choices(names: list[str], limit: int = 30) -> str:
+    more = f" … and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def _genre(session: Session, text: str) -> str:
+    stored = sorted(set(session.scalars(select(WorkGenre.genre).distinct())))
+    wanted = text.casefold()
+    key = lookup_table(GENRES).get(wanted) or next(
+        (g for g in stored if g.casefold() == wanted), None
+    )
+    if key is None:
+        keys = stored or [term.key for term in GENRES]
+        labels = [
+            f"{k} ({genre_label(k).zh}, {genre_label(k).en})" if genre_label(k).zh != k else k
+            for k in keys
+        ]
+        raise FilterError(f"no genre '{text}'; choose one of: {_choices(labels)}")
+    return key
+
+
+def _city(session: Session, text: str) -> str:
+    return _named(session, text, City, KNOWN_CITIES, "city")
+
+
+def _platform(session: Session, text: str) -> str:
+    english = {name: names[0] for name, names in KNOWN_PLATFORMS.items()}
+    return _named(session, text, Platform, english, "platform")
+
+
+def _named(
+    session: Session, text: str, table: type[City | Platform], english: dict[str, str], what: str
+) -> str:
+    """The stored name of a city or platform typed in Chinese or English, in any case."""
+    rows = session.execute(select(table.name, table.name_en).order_by(table.name)).all()
+    known = [(str(name), name_en or english.get(name)) for name, name_en in rows]
+    wanted = _spelled(text)
+    for name, name_en in known:
+        if wanted in (_spelled(name), _spelled(name_en or name)):
+            return name
+    labels = [
+        f"{name} ({name_en})" if name_en and name_en != name else name for name, name_en in known
+    ]
+    raise FilterError(f"no {what} '{text}'; choose one of: {_choices(labels)}")
+
+
+def _company(session: Session, text: str) -> str:
+    found = session.scalars(select(Company).where(Company.credit_code == text.upper())).first()
+    if found is None and text.isdigit() and len(text) <= 9:
+        found = session.get(Company, int(text))
+    if found is None:
+        found = session.scalars(select(Company).where(Company.name == text)).first()
+    if found is not None:
+        return found.name
+    matches = session.scalars(
+        select(Company).where(Company.name.icontains(text, autoescape=True)).order_by(Company.name)
+    ).all()
+    if len(matches) == 1:
+        return matches[0].name
+    if matches:
+        raise FilterError(
+            f"company '{text}' matches {len(matches)} companies; give more of the name, its id "
+            f"or credit code: {_choices([_company_label(c) for c in matches], limit=10)}"
+        )
+    some = session.scalars(select(Company).order_by(Company.id).limit(11)).all()
+    raise FilterError(
+        f"no company '{text}'; give an id, a credit code or part of a name, for example: "
+        + (_choices([_company_label(c) for c in some], limit=10) if some else "(no companies)")
+    )
+
+
+def _company_label(company: Company) -> str:
+    code = f", {company.credit_code}" if company.credit_code else ""
+    return f"{company.name} (id {company.id}{code})"
+
+
+def _model(text: str) -> str:
+    key = lookup_table(MODELS).get(text.casefold())
+    if key is None:
+        labels = [f"{t.key} ({t.zh}, {t.en})" for t in MODELS]
+        raise FilterError(f"no model '{text}'; choose one of: {', '.join(labels)}")
+    return term_by_key(MODELS, key).key
