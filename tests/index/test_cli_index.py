@@ -277,7 +277,7 @@ def test_experts_of_a_period_without_reviews_say_so(cli: Cli) -> None:
 
 
 def test_leniency_near_zero_prints_without_a_sign() -> None:
-    from microdrama.cli.index import _signed
+    from microdrama.cli.index_output import signed as _signed
 
     assert [_signed(v) for v in (-0.001, 0.0, 0.004, 0.4, -0.44)] == [
         "0.00",

@@ -8,11 +8,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.cells import cell_len
 from rich.markup import escape
 from rich.table import Column, Table
-from rich.text import Text
 
+from microdrama.cli import index_output as out
 from microdrama.cli.runtime import console, err_console, runtime
 from microdrama.errors import MicrodramaError
 
@@ -110,12 +109,12 @@ def compute(
     except MicrodramaError as exc:
         raise _fail(exc) from exc
     console.print(
-        f"run #{read.id}: {read.period} ({_window(read)}), "
-        f"{_works(read.works_ranked)} ranked ({read.works_data_only} data-only), "
+        f"run #{read.id}: {read.period} ({out.window(read)}), "
+        f"{out.works(read.works_ranked)} ranked ({read.works_data_only} data-only), "
         f"method {read.method_version}, lake version {read.lake_version}, {read.seconds:.1f} s"
     )
     if missing:
-        console.print(_not_ranked_line(missing, read.period, run_id=read.id))
+        console.print(out.not_ranked_line(missing, read.period, run_id=read.id))
     console.print(
         f"parameters {read.parameter_hash[:12]} · inputs {read.inputs_hash[:12]} · "
         f"rank stability (Kendall tau, ±20% weights) "
@@ -123,23 +122,6 @@ def compute(
     )
     if read.simulated:
         console.print("模拟数据 · Simulated data")
-
-
-def _works(count: int) -> str:
-    return f"{count:,} work" + ("" if count == 1 else "s")
-
-
-def _window(run: IndexRunRead) -> str:
-    """The days a run read: `2025-11-01 – 2025-11-15, data as of 2025-11-15`."""
-    as_of = f", data as of {run.as_of}" if run.as_of else ""
-    return f"{run.period_start} – {run.period_end}{as_of}"
-
-
-def _run_title(run: IndexRunRead) -> str:
-    state = "published" if run.published else "draft"
-    return f"run #{run.id} ({state}) · {_window(run)} · method {run.method_version}" + (
-        " · 模拟数据 Simulated data" if run.simulated else ""
-    )
 
 
 def _runs_note(session: Session, run: IndexRunRead, *, picked: bool) -> str | None:
@@ -150,7 +132,7 @@ def _runs_note(session: Session, run: IndexRunRead, *, picked: bool) -> str | No
     if not others:
         return None
     listed = ", ".join(
-        f"#{o.id} ({'published' if o.published else 'draft'}, {_window(o)})" for o in others[:5]
+        f"#{o.id} ({'published' if o.published else 'draft'}, {out.window(o)})" for o in others[:5]
     ) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
     if picked:
         return f"{run.period} also has run {listed}"
@@ -158,23 +140,6 @@ def _runs_note(session: Session, run: IndexRunRead, *, picked: bool) -> str | No
     return (
         f"showing run #{run.id}, the {why} of {run.period}; it also has run {listed}: "
         "pick one with --run ID"
-    )
-
-
-def _not_ranked_line(
-    missing: list[dict[str, Any]], period: str, *, run_id: int, listed: bool = False
-) -> str:
-    """`41 works not ranked: 38 with fewer than 7 days of data, 3 no plays reported — …`."""
-    from microdrama.index import ranking as rankings
-
-    counts = ", ".join(
-        f"{n} with {reason}" if reason.startswith("fewer") else f"{n} {reason}"
-        for reason, n in rankings.reason_counts(missing)
-    )
-    more = "" if listed else ", or `index rank --include-ineligible`"
-    return (
-        f"{_works(len(missing))} not ranked: {counts} — see `microdrama index explain WORK "
-        f"--period {period} --run {run_id}`{more}"
     )
 
 
@@ -253,7 +218,7 @@ def rank(
         footer.append(f"no ranked work in run #{page.run.id} ({page.run.period}){matching}")
     if missing and not (include_ineligible and output != Format.table):
         footer.append(
-            _not_ranked_line(
+            out.not_ranked_line(
                 missing, page.run.period, run_id=page.run.id, listed=include_ineligible
             )
         )
@@ -263,13 +228,13 @@ def rank(
             err_console.print(line, soft_wrap=True, markup=False)
         return
     console.print(
-        f"[bold]Star Index {page.run.period}[/bold] · {_run_title(page.run)} · "
-        f"{_works(page.total)} ranked"
+        f"[bold]Star Index {page.run.period}[/bold] · {out.run_title(page.run)} · "
+        f"{out.works(page.total)} ranked"
     )
     if note:
         console.print(note, markup=False)
     if page.rows:
-        _print_ranking(page)
+        out.print_ranking(page)
     for line in footer:
         console.print(line, markup=False)
     if include_ineligible and missing:
@@ -306,38 +271,6 @@ def _export(page: RankingPage, missing: list[dict[str, Any]], output: Format) ->
         typer.echo(rankings.csv_text(rows, fields), nl=False)
 
 
-def _print_ranking(page: RankingPage) -> None:
-    # Only the title gives way (cut with …): ids, ranks and scores are copied from here.
-    fixed = ("rank (90%)", "work", "score (90%)", "tier", "integrity", "expert")
-    cells = [
-        (
-            f"{row.rank} ({row.rank_low}–{row.rank_high})",
-            row.work_id,
-            f"{row.score:.1f} ({row.score_low:.1f}–{row.score_high:.1f})",
-            row.tier,
-            f"{row.integrity:.2f}",
-            "–" if row.data_only else f"{row.expert:.0f}",
-        )
-        for row in page.rows
-    ]
-    columns = [
-        Column(name, no_wrap=True, min_width=max(len(name), *(cell_len(c[i]) for c in cells)))
-        for i, name in enumerate(fixed)
-    ]
-    table = Table(
-        *columns[:2],
-        Column("title", min_width=4),
-        *columns[2:],
-        box=None,
-        pad_edge=False,
-    )
-    for row, cell in zip(page.rows, cells, strict=True):
-        title = Text(row.title, no_wrap=True, overflow="ellipsis")
-        table.add_row(*cell[:2], title, *cell[2:])
-    console.print(table)
-    console.print("rank and score: value (90% interval) · expert –: data-only, no eligible panel")
-
-
 @app.command()
 def explain(
     work_id: Annotated[str, typer.Argument(help="The work's id, e.g. W000123")],
@@ -371,107 +304,13 @@ def explain(
         if note:
             err_console.print(note, soft_wrap=True, markup=False)
         return
-    _print_explanation(detail, shown, note)
+    out.print_explanation(detail, shown, note)
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(type(value).__name__)
-
-
-def _print_explanation(detail: dict[str, Any], run: IndexRunRead, note: str | None) -> None:
-    console.print(
-        f"[bold]{detail['work_id']} {detail['title']}[/bold] · {detail['period']} · "
-        + _run_title(run)
-    )
-    if note:
-        console.print(note, markup=False)
-    if not detail.get("eligible"):
-        console.print(f"not ranked: {detail.get('ineligible_reason')}", markup=False)
-        return
-    low, high = detail["score_interval"]
-    rank_low, rank_high = detail["rank_interval"]
-    console.print(
-        f"rank {detail['rank']} (90%: {rank_low}–{rank_high}) · score "
-        f"{detail['score']:.1f} (90%: {low:.1f}–{high:.1f}) · tier {detail['tier']} · "
-        f"integrity {detail['integrity']:.2f}"
-        + (" · data-only (no eligible expert panel)" if detail.get("data_only") else "")
-    )
-    table = Table(
-        "dimension",
-        "score (cohort percentile)",
-        "weight",
-        "contribution",
-        title=f"cohort: {detail.get('cohort_label')}",
-    )
-    for name, part in detail["dimensions"].items():
-        score = "unknown" if part["score"] is None else f"{part['score']:.1f}"
-        table.add_row(name, score, f"{part['weight']:.3f}", f"{part['contribution']:.2f}")
-    console.print(table)
-    console.print("raw: " + _raw(detail["raw"]), markup=False)
-    experts = detail["experts"]
-    if experts.get("reviews"):
-        console.print(
-            f"experts: {experts['reviews']} reviews, corrected {_short(experts['corrected_score'])}"
-            f", spread {_short(experts['spread'])}"
-            + (" · experts disagree strongly" if experts.get("disagreement") else "")
-        )
-    for flag in detail["flags"]:
-        console.print(f"[yellow]flag[/yellow] {flag['date']} {flag['platform']}: {flag['reason']}")
-    line = _change_line(detail.get("change"), detail.get("previous_period"))
-    if line:
-        console.print(line, markup=False)
-
-
-def _change_line(change: dict[str, Any] | None, previous: str | None) -> str | None:
-    """How the rank moved since the previous period, in words."""
-    if previous is None:
-        return None
-    if change is None:
-        return f"no index computed for {previous} to compare with"
-    if change.get("new"):
-        return f"new this period: no data in {previous}"
-    if change["rank_change"] is None:
-        return f"not ranked in {previous}"
-    drivers = ", ".join(
-        f"{d['dimension']} {d['contribution_change']:+.2f}" for d in change["drivers"]
-    )
-    return (
-        f"since {previous} (rank {change['previous_rank']}): {change['rank_change']:+d} places"
-        + (f"; drivers: {drivers}" if drivers else "")
-    )
-
-
-def _raw(raw: dict[str, Any]) -> str:
-    """Raw measures with thousands separators; money (stored in fen) in yuan."""
-    parts = []
-    for name, value in raw.items():
-        if value is None:
-            continue
-        if name.endswith("_fen"):
-            parts.append(f"{name.removesuffix('_fen')}_yuan={value / 100:,.2f}")
-        else:
-            parts.append(f"{name}={_short(value)}")
-    return ", ".join(parts)
-
-
-def _short(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
-
-
-def _signed(value: float) -> str:
-    """`+0.40`, `-0.44`, and `0.00` (never `-0.00`)."""
-    text = f"{value:+.2f}"
-    return "0.00" if text in ("+0.00", "-0.00") else text
 
 
 @app.command()
@@ -492,7 +331,7 @@ def experts(period: ReadPeriodOpt = None, run: RunOpt = None) -> None:
             note = _runs_note(session, read.run, picked=run is not None)
     except MicrodramaError as exc:
         raise _fail(exc) from exc
-    console.print(f"[bold]expert panel {read.run.period}[/bold] · {_run_title(read.run)}")
+    console.print(f"[bold]expert panel {read.run.period}[/bold] · {out.run_title(read.run)}")
     if note:
         console.print(note, markup=False)
     if not any(row.reviews for row in read.experts):
@@ -505,16 +344,16 @@ def experts(period: ReadPeriodOpt = None, run: RunOpt = None) -> None:
         table.add_row(
             row.expert_id,
             str(row.reviews),
-            _signed(row.leniency),
-            _short(row.rmse),
-            _short(row.infit),
+            out.signed(row.leniency),
+            out.short(row.rmse),
+            out.short(row.infit),
         )
     console.print(table)
     reliability = Table("dimension", "Krippendorff alpha", "works", "experts", title="reliability")
     for item in read.reliability:
         reliability.add_row(
             str(item.get("dimension")),
-            _short(item.get("alpha")),
+            out.short(item.get("alpha")),
             str(item.get("works")),
             str(item.get("experts")),
         )
