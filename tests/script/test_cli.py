@@ -217,3 +217,10 @@ def test_the_review_page_shows_every_line_of_the_script(tmp_path: Path) -> None:
             assert f'id="L{number}"' in html, line
     assert 'class="episode"' in html and 'class="mark"' in html
     assert "审查发现" in html  # a Chinese script gets a Chinese page
+
+
+def test_an_empty_file_is_not_passed_as_reviewed(tmp_path: Path) -> None:
+    empty = cli("script", "review", str(_write(tmp_path, "empty.txt", "\n\n")), data=tmp_path)
+
+    assert empty.returncode == 2
+    assert "empty.txt: nothing to review" in empty.stderr

@@ -232,7 +232,7 @@ def test_parentheticals_episode_titles_and_synopses_are_reviewed(rules: RuleSet)
     script.episodes[0].scenes[1].elements[0].parenthetical = "（狠狠地扇耳光）"
     script.episodes[0].scenes[1].synopsis = "众人围在赌场里。"
     found = {(f.line, f.rule) for f in review(script, rules)}
-    assert {(20, "violence.assault"), (19, "gambling.play"), (4, "violence.revenge")} <= found
+    assert {(20, "violence.assault"), (19, "gambling.play"), (4, "violence.revenge-title")} <= found
 
 
 def test_subtitle_lines_are_reviewed_with_their_numbers(rules: RuleSet) -> None:

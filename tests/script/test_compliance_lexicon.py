@@ -58,3 +58,18 @@ LOOK_ALIKES = {
 @pytest.mark.parametrize("text", LOOK_ALIKES.values(), ids=LOOK_ALIKES.keys())
 def test_a_look_alike_line_is_not_reported(rules: RuleSet, text: str) -> None:
     assert review_texts([(1, text)], rules) == []
+
+
+def test_threats_in_speech_are_not_excused_by_a_word_of_the_law() -> None:
+    from microdrama.script.compliance.engine import review
+    from microdrama.script.compliance.rules import load_rule_set
+    from microdrama.script.parse_zh import parse_zh
+
+    script = parse_zh(
+        "第1集\n1-1 日 内 客厅\n张三：敢去法院告我，我杀了你！\n"
+        "张三：别以为有警方撑腰，我照样杀了你。\n主播：据报道，犯罪嫌疑人涉嫌故意杀人。\n"
+        "张三：这首歌简直杀疯了。\n"
+    )
+    lines = sorted({f.line for f in review(script, load_rule_set())})
+
+    assert lines == [3, 4]

@@ -42,7 +42,7 @@ def test_traditional_headers_cues_and_marks_read_as_the_simplified_ones() -> Non
     assert script.problems == []
     assert headings(script) == [("1", "日", "外", "咖啡廳門口"), ("2", "夜", "内", "思思家")]
     voice = elements(script)[1]
-    assert (voice.speaker, voice.extension, voice.text) == ("陳媽", "画外音", "思思，吃飯了！")
+    assert (voice.speaker, voice.extension, voice.text) == ("陳媽", "畫外音", "思思，吃飯了！")
     assert [e.mark for e in elements(script) if e.kind == "mark"] == ["闪回", "闪回结束", "卡点"]
 
 
@@ -52,26 +52,28 @@ def test_a_cue_alone_on_its_line_takes_every_line_up_to_the_blank_one() -> None:
         "\n这是旁白一样的叙述。\n"
     )
 
-    first, second = elements(script)
-    assert (first.speaker, first.parenthetical, first.text) == (
+    first, second, third = elements(script)
+    assert (first.speaker, first.parenthetical, first.text, first.line) == (
         "叶辰",
         "（打电话）",
-        "是我。三年了，该回去了。",
+        "是我。",
+        4,
     )
-    assert (second.kind, second.text) == ("action", "这是旁白一样的叙述。")
+    # Each line keeps its own number, so a finding on it points at it.
+    assert (second.speaker, second.text, second.line) == ("叶辰", "三年了，该回去了。", 5)
+    assert (third.kind, third.text) == ("action", "这是旁白一样的叙述。")
 
 
-def test_where_action_carries_a_triangle_an_unmarked_line_under_a_speech_continues_it() -> None:
-    marked = parse_zh(
-        "1-1 日 内 客厅\n△他推门进来。\n张三：是我。\n三年了，该回去了。\n李四：好。\n"
-    )
+def test_an_unmarked_line_under_a_speech_with_words_stays_action() -> None:
+    marked = parse_zh("1-1 日 内 病房\n△门开了。\n护士：病人醒了！\n苏晴猛地睁开眼睛。\n黑屏。\n")
     unmarked = parse_zh("1-1 日 内 客厅\n张三：是我。\n他转身离开。\n")
 
-    assert [(e.kind, e.text) for e in elements(marked)][1:] == [
-        ("dialogue", "是我。三年了，该回去了。"),
-        ("dialogue", "好。"),
+    assert [(e.kind, e.text) for e in elements(marked)] == [
+        ("action", "门开了。"),
+        ("dialogue", "病人醒了！"),
+        ("action", "苏晴猛地睁开眼睛。"),
+        ("action", "黑屏。"),
     ]
-    # Without △ the script writes action bare: the line after a speech stays action.
     assert [e.kind for e in elements(unmarked)] == ["dialogue", "action"]
 
 
@@ -176,3 +178,13 @@ def test_each_format_keeps_the_line_its_title_came_from() -> None:
     assert (chinese.title, chinese.title_line) == ("逆天改命", 2)
     assert (fountain.title, fountain.title_line) == ("逆天改命", 1)
     assert (final_draft.title, final_draft.title_line) == ("逆天改命", 4)
+
+
+def test_narrators_are_not_characters_and_traditional_names_are_one_person() -> None:
+    script = parse_zh(
+        "第1集\n1-1 日 内 客厅\n張三：你好。\n张三（畫外音）：嗯。\n旁白君：那天。\n"
+        "画外音：多年后。\nOS：嗯。\n"
+    )
+
+    [person] = breakdown(script).characters
+    assert (person.name, person.lines, person.aliases) == ("張三", 2, ("張三", "张三（畫外音）"))

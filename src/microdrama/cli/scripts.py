@@ -153,6 +153,11 @@ def review_command(
             err_console.print(f"[red]error:[/red] filing data: {exc}")
             raise typer.Exit(2) from exc
     analysis = _analyse(file, rules=rules, filing=filing)
+    if not analysis.script.episodes and not analysis.script.title and filing is None:
+        # Nothing was read: "no findings" would pass a file that was never reviewed.
+        why = "; ".join(p.message for p in analysis.script.problems[:1]) or "no script text found"
+        err_console.print(f"[red]error:[/red] {file.name}: nothing to review ({why})")
+        raise typer.Exit(2)
     if format is ReviewFormat.json:
         _write(json.dumps(service.review_dict(analysis), ensure_ascii=False, indent=2), out)
     else:

@@ -36,7 +36,9 @@ DAY_LIKE = frozenset(
     }
 )
 # The narrator speaks but is not a character: its lines count towards screen time only.
-NARRATORS = frozenset({"旁白", "解说", "画外解说", "NARRATOR", "NARRATION"})
+NARRATORS = frozenset(
+    {"旁白", "解说", "画外解说", "画外音", "画外", "OS", "VO", "NARRATOR", "NARRATION"}
+)
 NIGHT_LIKE = frozenset(
     {
         *("夜", "夜晚", "夜间", "晚", "晚上", "深夜", "午夜", "半夜", "凌晨", "入夜"),
@@ -220,8 +222,15 @@ def display_name(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def character_key(name: str) -> str:
-    """The identity of a character name: display form, case-folded."""
-    return display_name(name).casefold()
+    """The identity of a character name: display form, case-folded, traditional as simplified
+    (陳思思 and 陈思思 are one person)."""
+    return display_name(name).casefold().translate(simplified_table())
+
+
+def _is_narrator(written: str) -> bool:
+    """旁白, 旁白君, 画外音, OS …: a voice over the pictures, not a character."""
+    name = display_name(written).upper().replace(".", "").translate(simplified_table())
+    return name in NARRATORS or name.startswith("旁白")
 
 
 def location_name(location: str) -> str:
@@ -308,7 +317,7 @@ def _scene(
         if element.kind == "dialogue" and element.speaker:
             # A group cue (林晚、顾辰：…) is a line for each of them.
             for written in _speakers(element):
-                if display_name(written).upper() in NARRATORS:
+                if _is_narrator(written):
                     continue
                 key, tally = _tally(tallies, written)
                 present.setdefault(key, tally)

@@ -76,7 +76,9 @@ class _OpenSpeech:
 
     element: Element
     last_line: int
-    open_cue: bool  # the cue stood alone (名字：), so its words run until a blank line
+    # The cue stood alone (名字：), so its words run until a blank line. Under a cue with words
+    # an unmarked line is read as action, as most scripts mean it (苏晴猛地睁开眼睛。).
+    open_cue: bool
 
 
 def _excerpt(text: str) -> str:
@@ -97,10 +99,8 @@ class _Parser:
         self.pending_cast: list[str] = []
         self.awaiting: Element | None = None
         self.first_seen: dict[int, int] = {}
-        # The speech the previous line ended in: an unmarked line right under it continues it.
+        # The speech the previous line ended in, which the next line may continue.
         self.speech: _OpenSpeech | None = None
-        # Where action lines carry △, an unmarked line under a speech is more of the speech.
-        self.marks_action = any(line.fold[0] in "△▲" for line in lines)
 
     def run(self) -> Script:
         start = self._body_start()
@@ -271,16 +271,15 @@ class _Parser:
                 self.problem(speaker.line, f"{speaker.speaker}： is followed by no dialogue")
 
     def _continues_speech(self, line: Line, text: str) -> bool:
-        """Add an unmarked line directly under a speech to it, when the script reads that way."""
+        """A line straight under a speech whose cue stood alone (名字：) is more of that speech,
+        up to the first blank line; each line stays its own element, with its own number."""
         speech = self.speech
-        if speech is None or speech.last_line != line.number - 1:
+        if speech is None or not speech.open_cue or speech.last_line != line.number - 1:
             return False
-        if not (speech.open_cue or self.marks_action):
-            return False
-        before = speech.element.text
-        glue = " " if before[-1:].isascii() and before[-1:].isalnum() and text[:1].isascii() else ""
-        speech.element.text = before + glue + unquote(text)
-        speech.last_line = line.number
+        before = speech.element
+        element = Element("dialogue", unquote(text), line.number, before.speaker, before.extension)
+        self._add(element)
+        self.speech = _OpenSpeech(element, line.number, open_cue=True)
         return True
 
     def _content_line(self, line: Line) -> None:
@@ -367,8 +366,6 @@ class _Parser:
             for element in elements:
                 self._add(element)
             self.awaiting = awaiting
-            if elements and elements[-1].kind == "dialogue" and end == len(line.fold):
-                self.speech = _OpenSpeech(elements[-1], line.number, open_cue=False)
             return elements[-1] if elements and elements[-1].kind == "dialogue" else None
         if self.awaiting is not None or speaker is not None:
             open_cue = self.awaiting is not None

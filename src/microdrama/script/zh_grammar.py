@@ -65,6 +65,13 @@ _INTERIORS |= {"内景": "内", "外景": "外", "内": "内", "外": "外"}
 _TOKENS = tuple(sorted(_TIME_WORDS | _INTERIORS.keys(), key=len, reverse=True))
 _TOKEN_FIRST = frozenset(token[0] for token in _TOKENS)
 _TOKEN_LAST = frozenset(token[-1] for token in _TOKENS)
+# Places whose name begins with a time or 内/外 character: where a header runs them together
+# (1-1日内外婆家, 1-1夜外滩), the character stays with the place.
+_PLACE_STARTS = frozenset(
+    "外滩 外环 外婆 外公 外企 外科 外国 外地 外卖 外贸 外交 外语 外屋 外间 内蒙 内科 内衣 "
+    "内室 内屋 内院 日料 日本 日式 日报 日记 夜市 夜店 夜总 夜宵 夜场 夜校 晨跑 早餐 早点 "
+    "午餐 晚宴".split()
+)
 _UNNUMBERED_MAX = 40  # a header without a scene number is short, or it is prose
 _SEP = frozenset(" \t/·・、,-—–.|:_()[]【】")
 _SENTENCE_END = frozenset("。!?！？;；…")
@@ -199,18 +206,16 @@ def _take(
     for token in _TOKENS:
         if leading and fold.startswith(token, first, last):
             after = first + len(token)
-            if (
-                glued
-                or after == last
-                or fold[after] in _SEP
-                or fold.startswith(_TOKENS, after, last)
-            ):
+            alone = after == last or fold[after] in _SEP or fold.startswith(_TOKENS, after, last)
+            glued_ok = glued and len(token) == 1 and fold[first : first + 2] not in _PLACE_STARTS
+            if alone or glued_ok:
                 while after < last and fold[after] in _SEP:
                     after += 1
                 return token, after, end
         elif not leading and fold.endswith(token, first, last):
             before = last - len(token)
-            if before == first or fold[before - 1] in _SEP or fold.endswith(_TOKENS, first, before):
+            alone = before == first or fold[before - 1] in _SEP
+            if alone or fold.endswith(_TOKENS, first, before) or (glued and len(token) == 1):
                 while before > first and fold[before - 1] in _SEP:
                     before -= 1
                 return token, start, before
@@ -230,9 +235,19 @@ class _Fields:
     ) -> tuple[int, int]:
         """Take up to two tokens from each side in `sides`; the rest is the location."""
         for leading in sides:
-            for _ in range(2):
+            for _ in range(3):  # a time, 内 or 外, and the other of them (日 内/外)
                 token, new_start, new_end = _take(fold, start, end, leading, glued)
-                if token is None or (self.time if token in _TIME_WORDS else self.interior):
+                if token is None:
+                    break
+                if (
+                    token not in _TIME_WORDS
+                    and self.interior
+                    and self.interior != _INTERIORS[token]
+                ):
+                    self.interior = "内外"  # 内/外: both
+                    start, end = new_start, new_end
+                    continue
+                if self.time if token in _TIME_WORDS else self.interior:
                     break
                 if token in _TIME_WORDS:
                     self.time = token

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from microdrama.script.document import Element
 from microdrama.script.zh_grammar import (
     BOUNDARY,
@@ -33,7 +35,9 @@ def speech(
         if not inner:
             continue
         if element.extension is None and is_extension(inner):
-            element.extension = normalise_extension(inner)
+            # As written (畫外音 stays 畫外音); only Latin ones are normalised (o.s. → OS).
+            written = unicodedata.normalize("NFKC", text[first + 1 : last - 1]).strip()
+            element.extension = normalise_extension(written)
         elif name.translate(FOLD) in VOICE_SPEAKERS and inner in known:
             # 画外音（林晚）： is 林晚 heard off screen.
             element.speaker = text[first + 1 : last - 1].strip()

@@ -60,6 +60,8 @@ _MENTION = re.compile(
     r"(人|别人|他|她|你|我|他们|她们|你们|我们|大家|人家)?$"
 )
 # A crime told rather than shown: news, police and court wording, legal education.
+# Someone spoken to, or a speaker's own threat: what a news report never says.
+_ADDRESSED = re.compile(r"你|您|我(?:就|要|会|照样|一定|非|迟早|今天|明天)")
 _REPORT = re.compile(
     r"据报道|据悉|报道称|新闻|本台消息|记者|通报|警方|公安机关|犯罪嫌疑人|嫌疑人|嫌犯|涉嫌|"
     r"被判|判处|判决|宣判|获刑|法院|检察院|公诉|起诉|刑事拘留|刑拘|被捕|落网|立案|案件|"
@@ -310,7 +312,9 @@ def _context_severity(
         actions.append(context.rebuke)
     if context.negation != "keep" and _negated(text, start, context.negation_window):
         actions.append(context.negation)
-    if context.report != "keep" and _reported(text, start, end, context.report_window):
+    if context.report != "keep" and _reported(
+        text, start, end, context.report_window, spoken=kind == "dialogue"
+    ):
         actions.append(context.report)
     if "drop" in actions:
         return None
@@ -328,8 +332,21 @@ def _negated(text: str, start: int, window: int) -> bool:
     return _NEGATION.search(text, _clause_start(text, start, window), start) is not None
 
 
-def _reported(text: str, start: int, end: int, window: int) -> bool:
-    """Whether report framing is within `window` characters of the hit, in its sentence."""
+def _reported(text: str, start: int, end: int, window: int, *, spoken: bool) -> bool:
+    """Whether report framing is within `window` characters of the hit, in its sentence, and
+    the sentence speaks to no one: 敢去法院告我，我杀了你 is a threat, not a report. Spoken, the
+    framing must open the sentence (a presenter's 据报道，…), not sit inside a character's plan
+    (这批冰毒别让警方发现)."""
+    first, last = start, end
+    while first > 0 and text[first - 1] not in _SENTENCE_END:
+        first -= 1
+    while last < len(text) and text[last] not in _SENTENCE_END:
+        last += 1
+    if _ADDRESSED.search(text, first, last):
+        return False
+    if spoken:
+        opening = len(text[first:last]) - len(text[first:last].lstrip(' \t“”"「『（('))
+        return _REPORT.match(text, first + opening, last) is not None
     left, right = start, end
     while left > 0 and start - left < window and text[left - 1] not in _SENTENCE_END:
         left -= 1
