@@ -58,7 +58,11 @@ def series(
     return rows
 
 
-def compute(rows: list[dict[str, Any]], config: IndexConfig | None = None) -> engine.IndexOutput:
+def compute(
+    rows: list[dict[str, Any]],
+    config: IndexConfig | None = None,
+    rated: tuple[tuple[str, str, float, int], ...] = (),
+) -> engine.IndexOutput:
     config = config or IndexConfig(bootstrap=20, stability_draws=5, min_cohort=3)
     daily = pl.DataFrame(rows, schema=SCHEMA)
     ids = sorted(set(daily["work_id"].to_list()))
@@ -72,7 +76,9 @@ def compute(rows: list[dict[str, Any]], config: IndexConfig | None = None) -> en
         }
     )
     ratings = pl.DataFrame(
-        schema={"work_id": pl.Utf8, "platform": pl.Utf8, "score": pl.Float64, "votes": pl.Int64}
+        list(rated),
+        schema={"work_id": pl.Utf8, "platform": pl.Utf8, "score": pl.Float64, "votes": pl.Int64},
+        orient="row",
     )
     reviews = pl.DataFrame(
         schema={"work_id": pl.Utf8, "expert_id": pl.Utf8}
@@ -154,3 +160,42 @@ def test_comments_shares_and_favourites_of_a_bought_day_are_discounted_too() -> 
     assert bot["integrity"] < 1.0
     others = output.results.filter(pl.col("work_id") != "BOT")["interactions_per_k"]
     assert bot["interactions_per_k"] == pytest.approx(others.median(), rel=0.1)
+
+
+def test_works_not_eligible_do_not_make_a_cohort_big_enough() -> None:
+    late = [date(2025, 10, 29) + timedelta(days=i) for i in range(3)]
+    newcomers: list[dict[str, Any]] = []
+    for i in range(5):
+        newcomers += series(f"NEW{i}", "小C", 5_000, days=late)  # 3 days each: not eligible
+    output = compute(crowd() + series("STAR", "小C", 1_000_000) + newcomers)
+
+    star = result(output, "STAR")
+    assert star["cohort"] == "all|2025-08"
+    assert star["reach"] > 90 and star["rank"] == 1
+
+
+def test_unreported_interactions_take_the_typical_rate_of_the_widened_scale() -> None:
+    lone = series("LONE", "无评论台", 30_000, comments=None, shares=None, favorites=None)
+    output = compute(crowd() + lone)
+
+    others = output.results.filter(pl.col("work_id") != "LONE")["interactions_per_k"]
+    assert result(output, "LONE")["interactions_per_k"] == pytest.approx(others.median(), rel=0.05)
+
+
+def test_the_stability_overlap_is_a_share_even_with_fewer_than_a_hundred_works() -> None:
+    output = compute(crowd() + series("SHORT", "红果", 1_000, days=DAYS[-2:]))
+
+    assert 0.0 <= output.stability["top100_overlap_mean"] <= 1.0
+
+
+def test_a_better_rating_from_more_voters_is_not_shrunk_below_a_worse_one() -> None:
+    rated = (
+        ("W0", "红果", 8.8, 20_000),  # one hit's audience must not set everyone's prior
+        ("W1", "红果", 7.0, 1_000),
+        ("W2", "红果", 6.0, 300),
+        ("W3", "红果", 6.5, 400),
+    )
+    output = compute(crowd(), rated=rated)
+
+    assert result(output, "W1")["weighted_rating"] > result(output, "W3")["weighted_rating"]
+    assert result(output, "W3")["weighted_rating"] > result(output, "W2")["weighted_rating"]

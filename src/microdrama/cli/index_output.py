@@ -137,9 +137,15 @@ def change_line(change: dict[str, Any] | None, previous: str | None) -> str | No
     drivers = ", ".join(
         f"{d['dimension']} {d['contribution_change']:+.2f}" for d in change["drivers"]
     )
+    method = change.get("previous_method")
     return (
         f"since {previous} (rank {change['previous_rank']}): {change['rank_change']:+d} places"
         + (f"; drivers: {drivers}" if drivers else "")
+        + (
+            f" ({previous} was computed with method {method}; recompute it to compare)"
+            if method
+            else ""
+        )
     )
 
 

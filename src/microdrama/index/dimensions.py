@@ -5,11 +5,15 @@ Pure Polars. Unknown stays unknown: a sum over days is null when no day knows th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from microdrama.index.config import IndexConfig
 
 KEY = ["work_id", "platform"]
+# The groups a cohort's scale spans, narrowest first (`_all`: one group of every row).
+_SCALES = (["platform", "release_month"], ["platform"], ["release_month"], ["_all"])
 INTERACTIONS = ("effective_likes", "comments", "shares", "favorites")
 # Previous-window days needed before growth against it means anything.
 MIN_PREVIOUS_DAYS = 3
@@ -18,39 +22,64 @@ DEFAULT_EPISODES = 70.0
 
 
 def raw_metrics(
-    summaries: pl.DataFrame, works: pl.DataFrame, ratings: pl.DataFrame, config: IndexConfig
+    summaries: pl.DataFrame,
+    works: pl.DataFrame,
+    ratings: pl.DataFrame,
+    config: IndexConfig,
+    *,
+    eligible: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """The raw value behind every data sub-score, per work and platform, with its cohort.
 
-    works: work_id, episodes, release_date; ratings: work_id, platform, score, votes.
+    works: work_id, episodes, release_date; ratings: work_id, platform, score, votes;
+    eligible: work_id, eligible (None: every work). Cohort sizes, and the typical values that
+    stand in for unknown ones, count eligible works only: those are the works on the scale.
     """
     frame = summaries.join(
         works.select("work_id", "episodes", "release_date"), on="work_id", how="left"
     )
+    if eligible is None:
+        frame = frame.with_columns(pl.lit(True).alias("on_scale"))
+    else:
+        frame = frame.join(
+            eligible.select("work_id", pl.col("eligible").alias("on_scale")),
+            on="work_id",
+            how="left",
+        ).with_columns(pl.col("on_scale").fill_null(False))
     month = pl.col("release_date").dt.strftime("%Y-%m").fill_null("unknown")
-    frame = frame.with_columns(month.alias("month"))
+    frame = frame.with_columns(month.alias("release_month"), pl.lit(0).alias("_all"))
     # Widest last: platform × month, the platform, every platform's works of the month, all.
     # A percentile among fewer than `min_cohort` works says little (of one work, nothing).
-    choices = [
-        (["platform", "month"], pl.col("platform") + "|" + pl.col("month")),
-        (["platform"], pl.col("platform") + "|all"),
-        (["month"], "all|" + pl.col("month")),
+    level: pl.Expr = pl.lit(len(_SCALES) - 1)
+    for index in reversed(range(len(_SCALES) - 1)):
+        size = pl.col("on_scale").cast(pl.Int64).sum().over(_SCALES[index])
+        level = pl.when(size >= config.min_cohort).then(index).otherwise(level)
+    labels = [
+        pl.col("platform") + "|" + pl.col("release_month"),
+        pl.col("platform") + "|all",
+        "all|" + pl.col("release_month"),
+        pl.lit("all|all"),
     ]
-    cohort: pl.Expr = pl.lit("all|all")
-    for keys, label in reversed(choices):
-        cohort = pl.when(pl.len().over(keys) >= config.min_cohort).then(label).otherwise(cohort)
-    frame = frame.with_columns(cohort.alias("cohort")).rename({"month": "release_month"})
+    cohort: pl.Expr = labels[-1]
+    for index in reversed(range(len(labels) - 1)):
+        cohort = pl.when(pl.col("scale_level") == index).then(labels[index]).otherwise(cohort)
+    frame = frame.with_columns(level.alias("scale_level")).with_columns(cohort.alias("cohort"))
     episodes = pl.col("episodes").cast(pl.Float64)
     frame = frame.with_columns(
-        episodes.fill_null(episodes.median().over("cohort"))
+        episodes.fill_null(_on_scale(episodes, pl.Expr.median))
         .fill_null(DEFAULT_EPISODES)
         .alias("episodes_used")
     )
     frame = frame.join(ratings.select("work_id", "platform", "score", "votes"), on=KEY, how="left")
-    cohort_mean = (pl.col("score") * pl.col("votes")).sum().over("cohort") / pl.col("votes").filter(
-        pl.col("score").is_not_null()
-    ).sum().over("cohort")
-    prior_votes = pl.col("votes").quantile(config.rating_prior_votes_quantile).over("cohort")
+    rated = pl.col("score").is_not_null() & (pl.col("votes") > 0)
+    # IMDb's C and m: the mean rating of the rated works on the scale (each work once, not
+    # weighted by votes, so that one hit's audience does not set everyone's prior) and a
+    # quantile of their votes.
+    cohort_mean = _on_scale(pl.col("score"), pl.Expr.mean, where=rated)
+    quantile = config.rating_prior_votes_quantile
+    prior_votes = _on_scale(
+        pl.col("votes").cast(pl.Float64), lambda e: e.quantile(quantile), where=rated
+    )
     votes = pl.col("votes").cast(pl.Float64)
     weighted = (votes / (votes + prior_votes)) * pl.col("score") + (
         prior_votes / (votes + prior_votes)
@@ -61,35 +90,53 @@ def raw_metrics(
         & ((pl.col("effective_plays") > 0) | (pl.col("previous_effective_plays") > 0))
     ).then(((pl.col("effective_plays") + 1) / (pl.col("previous_effective_plays") + 1)).log())
     frame = frame.with_columns(_interactions())
-    return frame.with_columns(
-        (pl.col("effective_plays") / pl.col("episodes_used")).alias("reach_raw"),
-        (pl.col("effective_plays") / pl.col("days") / pl.col("episodes_used")).alias("reach_daily"),
-        pl.when(pl.col("viewers") > 0)
-        .then(pl.col("watch_minutes") / pl.col("viewers"))
-        .alias("watch_per_viewer"),
-        pl.when(pl.col("effective_plays") > 0)
-        .then(1000 * pl.col("interactions") / pl.col("effective_plays"))
-        .alias("interactions_per_k"),
-        pl.when(pl.col("ad_spend_fen") > 0)
-        .then(pl.col("revenue_fen") / pl.col("ad_spend_fen"))
-        .alias("roas"),
-        pl.when(pl.col("score").is_not_null() & (votes > 0))
-        .then(weighted)
-        .alias("weighted_rating"),
-        cohort_mean.alias("cohort_rating"),
-        growth.alias("growth"),
-    ).sort(KEY)
+    return (
+        frame.with_columns(
+            (pl.col("effective_plays") / pl.col("episodes_used")).alias("reach_raw"),
+            (pl.col("effective_plays") / pl.col("days") / pl.col("episodes_used")).alias(
+                "reach_daily"
+            ),
+            pl.when(pl.col("viewers") > 0)
+            .then(pl.col("watch_minutes") / pl.col("viewers"))
+            .alias("watch_per_viewer"),
+            pl.when(pl.col("effective_plays") > 0)
+            .then(1000 * pl.col("interactions") / pl.col("effective_plays"))
+            .alias("interactions_per_k"),
+            pl.when(pl.col("ad_spend_fen") > 0)
+            .then(pl.col("revenue_fen") / pl.col("ad_spend_fen"))
+            .alias("roas"),
+            pl.when(pl.col("score").is_not_null() & (votes > 0))
+            .then(weighted)
+            .alias("weighted_rating"),
+            cohort_mean.alias("cohort_rating"),
+            growth.alias("growth"),
+        )
+        .drop("_all", "scale_level", "on_scale")
+        .sort(KEY)
+    )
+
+
+def _on_scale(
+    expr: pl.Expr, aggregate: Callable[[pl.Expr], pl.Expr], *, where: pl.Expr | None = None
+) -> pl.Expr:
+    """`aggregate` of `expr` over the eligible rows of each row's scale (`scale_level`)."""
+    wanted = pl.col("on_scale") if where is None else pl.col("on_scale") & where
+    result: pl.Expr = aggregate(expr.filter(wanted)).over(_SCALES[-1])
+    for index in reversed(range(len(_SCALES) - 1)):
+        over = aggregate(expr.filter(wanted)).over(_SCALES[index])
+        result = pl.when(pl.col("scale_level") == index).then(over).otherwise(result)
+    return result
 
 
 def _interactions() -> pl.Expr:
     """Likes, comments, shares and favourites; one a platform does not report counts at the
-    rate typical of the cohort's works that do report it (per play), so an unreported kind is
-    neither zero nor a bonus. Unknown when none of the four is known."""
+    rate typical of the works on the same scale that do report it (per play), so an unreported
+    kind is neither zero nor a bonus. Unknown when none of the four is known."""
     total: pl.Expr = pl.lit(0.0)
     for name in INTERACTIONS:
         reported = pl.col(name).is_not_null() & (pl.col("effective_plays") > 0)
-        typical = (
-            (pl.col(name) / pl.col("effective_plays")).filter(reported).median().over("cohort")
+        typical = _on_scale(
+            pl.col(name) / pl.col("effective_plays"), pl.Expr.median, where=reported
         )
         total = total + pl.col(name).cast(pl.Float64).fill_null(
             pl.col("effective_plays") * typical.fill_null(0.0)

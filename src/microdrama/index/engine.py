@@ -59,8 +59,12 @@ def compute(
             f"no daily metrics between {period.start} and {period.end} (period {period.name}): "
             "nothing to rank"
         )
-    rows = raw_metrics(prepared.summaries, works, ratings, config)
-    work_ids = rows["work_id"].unique(maintain_order=True).to_list()
+    # Eligibility first: the cohorts' scales hold eligible works only.
+    work_ids = prepared.summaries["work_id"].unique(maintain_order=True).to_list()
+    per_work = _work_frame(work_ids, prepared, prepared.summaries, period, config)
+    rows = raw_metrics(
+        prepared.summaries, works, ratings, config, eligible=per_work.select("work_id", "eligible")
+    )
     index_of = {work_id: i for i, work_id in enumerate(work_ids)}
     cohort_ids = {c: i for i, c in enumerate(sorted(set(rows["cohort"].to_list())))}
     layout = Layout(
@@ -70,7 +74,6 @@ def compute(
         works=len(work_ids),
         scales=_scales(rows, list(cohort_ids)),
     )
-    per_work = _work_frame(work_ids, prepared, rows, period, config)
     eligible = per_work["eligible"].to_numpy()
     # Works that are not ranked are scored against the cohort but are not part of it.
     noise = _noise(rows, config, reference=eligible[layout.work])
@@ -210,13 +213,13 @@ def _noise(rows: pl.DataFrame, config: IndexConfig, *, reference: np.ndarray) ->
 def _work_frame(
     work_ids: list[str],
     prepared: Prepared,
-    rows: pl.DataFrame,
+    summaries: pl.DataFrame,
     period: Period,
     config: IndexConfig,
 ) -> pl.DataFrame:
     """Per work: days of data, integrity, eligibility and the reason when not eligible."""
     needed = min(config.min_days, max(1, period.days // 2))
-    days = rows.group_by("work_id").agg(
+    days = summaries.group_by("work_id").agg(
         pl.col("days").max().alias("days_of_data"),
         pl.col("plays").sum().alias("plays_reported"),  # null plays count as none
     )

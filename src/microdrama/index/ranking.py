@@ -255,6 +255,7 @@ class _Previous:
     period: str | None
     computed: bool
     row: dict[str, Any] | None
+    method: str | None = None  # the previous run's method version, when it differs
 
     @classmethod
     def of(
@@ -280,12 +281,18 @@ class _Previous:
         except NotFoundError:
             return cls(name, False, None)
         result = session.get(IndexResult, (previous_run.id, work.id))
-        return cls(name, True, None if result is None else _result_row(result, work))
+        row = None if result is None else _result_row(result, work)
+        differs = previous_run.method_version != run.method_version
+        return cls(name, True, row, previous_run.method_version if differs else None)
 
     def change(self, change: dict[str, Any] | None) -> dict[str, Any] | None:
         """The engine's change since this period, or `new` when the work had no data in it."""
         if change is not None:
-            return {**change, "previous_period": self.period, "new": False}
+            moved = {**change, "previous_period": self.period, "new": False}
+            if self.method is not None:
+                # Scores of another method do not say what moved the rank.
+                moved |= {"previous_method": self.method, "drivers": []}
+            return moved
         if not self.computed:
             return None
         return {

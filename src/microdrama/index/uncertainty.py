@@ -420,7 +420,9 @@ def stability(
     overlaps = []
     base = np.where(eligible, point, np.nan)
     keep = ~np.isnan(base)
-    top = set(np.argsort(-np.where(keep, base, -np.inf), kind="stable")[:100])
+    # Only ranked works can be in a top 100 (with fewer than 100, all of them are).
+    size = min(100, int(keep.sum()))
+    top = set(np.argsort(-np.where(keep, base, -np.inf), kind="stable")[:size])
     draws = [
         rng.uniform(1 - config.stability_spread, 1 + config.stability_spread, len(DATA_DIMENSIONS))
         for _ in range(config.stability_draws)
@@ -434,8 +436,8 @@ def stability(
         tau = None
         if keep.sum() > 1:
             tau = float(kendalltau(base[keep], changed[keep]).statistic)
-        changed_top = set(np.argsort(-np.where(keep, changed, -np.inf), kind="stable")[:100])
-        return tau, len(top & changed_top) / max(1, min(100, int(keep.sum())))
+        changed_top = set(np.argsort(-np.where(keep, changed, -np.inf), kind="stable")[:size])
+        return tau, len(top & changed_top) / max(1, size)
 
     # The draws are independent, and their results are taken in order.
     with ThreadPoolExecutor(WORKERS) as pool:
