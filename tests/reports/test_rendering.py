@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -47,3 +48,16 @@ def test_every_page_renders_with_content_and_the_charts_show(
     coloured = [p for p in pages if _coloured_share(p) > 0.01]
     # Charts are the only coloured areas (besides the small red header notice).
     assert len(coloured) >= 5, [round(_coloured_share(p), 4) for p in pages]
+
+
+def test_no_word_of_an_english_pdf_runs_off_the_page(market: Market, tmp_path: Path) -> None:
+    english = market.build("wide", lang="en", compute_missing=False)
+    boxes = tmp_path / "boxes.html"
+    subprocess.run(["pdftotext", "-bbox", str(english.pdf), str(boxes)], check=True)
+    text = boxes.read_text(encoding="utf-8")
+    width = float(re.findall(r'<page width="([\d.]+)"', text)[0])
+    words = re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', text)
+    assert words
+    # The page margin is 14 mm (40 pt); a word past it has run off the table's edge.
+    beyond = [word for x, word in words if float(x) > width - 30]
+    assert beyond == []

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from microdrama.reports import service
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
+
+from microdrama.reports import jobs, service
 from microdrama.reports.schemas import ReportBuildCreate, ReportBuildRead
 from microdrama.web.auth import CsrfChecked, SignedIn, reads_unpublished, require
 from microdrama.web.deps import SessionDep, SettingsDep
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On start-up, builds left unfinished by a process that is gone are marked failed."""
+    jobs.recover_interrupted(sessions=app.state.sessions, settings=app.state.settings)
+    yield
+
+
+router = APIRouter(prefix="/api/v1/reports", tags=["reports"], lifespan=_lifespan)
 
 
 @router.post(
@@ -27,18 +38,16 @@ def create_build(
     tasks: BackgroundTasks,
 ) -> ReportBuildRead:
     """Queue a report build (analysts); poll GET /api/v1/reports/{id} until finished."""
-    build = service.request_build(
-        session, period=body.period, lang=body.lang, scope=body.scope, user=user.username
-    )
-    read = ReportBuildRead.of(build)
-    session.commit()  # the job reads the build in its own session
-    tasks.add_task(
-        service.execute_build,
+    return service.queue_build(
+        session,
+        tasks,
         sessions=request.app.state.sessions,
         settings=settings,
-        build_id=build.id,
+        period=body.period,
+        lang=body.lang,
+        scope=body.scope,
+        user=user.username,
     )
-    return read
 
 
 @router.get("", response_model=list[ReportBuildRead])

@@ -7,7 +7,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,26 +21,30 @@ from microdrama.config import Settings
 from microdrama.demo import SIMULATED_NOTICE
 from microdrama.errors import MicrodramaError
 from microdrama.index.models import IndexRun
-from microdrama.index.periods import Period, parse_period
+from microdrama.index.periods import parse_period
 from microdrama.index.service import compute_index
 from microdrama.ingest.models import ImportRecord
 from microdrama.lake import metrics as lake
 from microdrama.reports import data as report_data
-from microdrama.reports import sections
-from microdrama.reports.charts import to_echarts, to_svg
+from microdrama.reports import fmt, sections
+from microdrama.reports.appendix import appendix, coverage_notes, scope_note
+from microdrama.reports.charts import SHORT_NUMBERS, to_echarts, to_svg
+from microdrama.reports.errors import NO_DATA_IN_SCOPE, UNKNOWN_LANG, ReportError
 from microdrama.reports.findings import all_findings, findings
-from microdrama.reports.queries import DESCRIPTIONS, QUERIES, run_all
-from microdrama.reports.scope import Scope, parse_scope, scope_work_ids
+from microdrama.reports.output import OWNED, check_out, publish, staged
+from microdrama.reports.queries import QUERIES, run_all
+from microdrama.reports.scope import Scope, parse_scope, resolve_scope
+from microdrama.reports.texts import Texts
+from microdrama.reports.windows import Windows, windows_of
 from microdrama.web.i18n import Translator
 
-SCHEMA_VERSION = "report-1"
+__all__ = ["SCHEMA_VERSION", "BuiltReport", "ReportError", "build_report", "prepare_index"]
+
+# report-2: growth_basis / change_basis columns, comparison-window coverage, scope_name.
+SCHEMA_VERSION = "report-2"
 LANGS = {"zh": "zh_CN", "en": "en"}
 TEMPLATES = Path(__file__).parent / "templates"
 ECHARTS = Path(__file__).parent.parent / "web" / "static" / "vendor" / "echarts.min.js"
-
-
-class ReportError(MicrodramaError):
-    """A report that cannot be built as asked."""
 
 
 @dataclass(frozen=True)
@@ -68,28 +72,15 @@ def _environment() -> Environment:
     return env
 
 
-def _period(session: Session, settings: Settings, name: str) -> Period:
-    if name.strip().lower() != "all":
-        return parse_period(name)
-    bounds = (
+def _has_data(settings: Settings, name: str) -> bool:
+    period = parse_period(name)
+    return not (
         lake.scan(lake.metrics_uri(settings.resolved_lake_uri))
-        .select(pl.col("date").min().alias("a"), pl.col("date").max().alias("b"))
+        .filter(pl.col("date").is_between(period.start, period.end))
+        .select(pl.col("date").first())
         .collect()
-        .row(0)
+        .is_empty()
     )
-    return parse_period("all", data_start=bounds[0], data_end=bounds[1])
-
-
-def _last_day_with_data(settings: Settings, window: Period) -> date | None:
-    """The last day of the window that has daily metrics, or None."""
-    last = (
-        lake.scan(lake.metrics_uri(settings.resolved_lake_uri))
-        .filter(pl.col("date").is_between(window.start, window.end))
-        .select(pl.col("date").max())
-        .collect()
-        .item()
-    )
-    return last if isinstance(last, date) else None
 
 
 def _run_for(
@@ -106,6 +97,25 @@ def _run_for(
     return report_data.newest_run(session, period)
 
 
+def _runs(
+    session: Session, settings: Settings, windows: Windows, *, compute_missing: bool
+) -> tuple[IndexRun | None, IndexRun | None]:
+    """The index runs of the period and of the previous one (for rank changes)."""
+    name, previous = windows.period.name, windows.previous_name
+    run = _run_for(session, settings, name, compute_missing=compute_missing)
+    previous_run = (
+        _run_for(session, settings, previous, compute_missing=compute_missing)
+        if previous and _has_data(settings, previous)
+        else None
+    )
+    return run, previous_run
+
+
+def prepare_index(session: Session, *, settings: Settings, period: str) -> None:
+    """Compute the missing index runs a report of the period reads (a write; commit it apart)."""
+    _runs(session, settings, windows_of(settings.resolved_lake_uri, period), compute_missing=True)
+
+
 def _sources(session: Session) -> list[dict[str, Any]]:
     rows = session.execute(
         select(ImportRecord.kind, ImportRecord.file_name, ImportRecord.rows_read)
@@ -113,89 +123,6 @@ def _sources(session: Session) -> list[dict[str, Any]]:
         .order_by(ImportRecord.id)
     ).all()
     return [{"kind": k, "file": f, "rows": r} for k, f, r in rows]
-
-
-def _appendix(
-    t: sections.Texts,
-    frames: dict[str, pl.DataFrame],
-    loaded: report_data.ReportData,
-    *,
-    simulated: bool,
-    sources: list[dict[str, Any]],
-) -> sections.Section:
-    _ = t._
-    section = sections.Section("appendix", _("Methodology and data provenance"))
-    run = loaded.run
-    if simulated:
-        section.paragraphs.append(
-            _(
-                "Simulated data: every figure in this report comes from the built-in simulator "
-                "calibrated to published industry figures, not from real platforms."
-            )
-        )
-    if run is not None:
-        section.paragraphs.append(
-            _(
-                "Star Index method {method}, run {run} (parameters {params}, inputs {inputs}); "
-                "see docs/methodology.md."
-            ).format(
-                method=run.method_version,
-                run=run.id,
-                params=run.parameter_hash[:12],
-                inputs=run.inputs_hash[:12],
-            )
-        )
-    previous_run = loaded.previous_run
-    if run is not None and previous_run is not None:
-        if previous_run.method_version != run.method_version:
-            section.paragraphs.append(
-                _(
-                    "The index of {previous} was computed with method {old} and this period's "
-                    "with {new}: ranks are not compared, so no risers and fallers are shown."
-                ).format(
-                    previous=previous_run.period,
-                    old=previous_run.method_version,
-                    new=run.method_version,
-                )
-            )
-    for draft in (r for r in (run, previous_run) if r is not None and not r.published):
-        section.paragraphs.append(
-            _("The Star Index of {period} used here (run {run}) is an unpublished draft.").format(
-                period=draft.period, run=draft.id
-            )
-        )
-    coverage = frames["coverage"].row(0, named=True)
-    section.paragraphs.append(
-        _(
-            "Coverage: {works} works in scope, {active} with data; {rows} daily rows from "
-            "{platforms} platforms, {first} to {last}; version {version} of the metrics table."
-        ).format(
-            works=coverage["works_in_scope"],
-            active=coverage["works_with_data"],
-            rows=f"{coverage['daily_rows']:,}",
-            platforms=coverage["platforms"],
-            first=coverage["first_date"],
-            last=coverage["last_date"],
-            version=coverage["lake_version"],
-        )
-    )
-    section.tables.append(
-        sections.Table(
-            _("Data sources (committed imports)"),
-            [_("Kind"), _("File"), _("Rows")],
-            [[s["kind"], s["file"], f"{s['rows']:,}"] for s in sources],
-            "sources",
-        )
-    )
-    section.tables.append(
-        sections.Table(
-            _("Named queries behind every number"),
-            [_("Query"), _("File"), _("What it computes")],
-            [[name, f"data/{name}.csv", _(DESCRIPTIONS[name])] for name in QUERIES],
-            "queries",
-        )
-    )
-    return section
 
 
 def _write_csvs(folder: Path, frames: dict[str, pl.DataFrame]) -> None:
@@ -226,48 +153,36 @@ def build_report(
     compute_missing: bool = True,
     built_at: datetime | None = None,
 ) -> BuiltReport:
-    """Build report.html, report.pdf and data/ for a period, language and scope into `out`."""
+    """Build report.html, report.pdf and data/ for a period, language and scope into `out`.
+
+    The files are written beside `out` and swapped in at the end: a failed build leaves an
+    earlier report in `out` as it was.
+    """
     started = time.perf_counter()
     if lang not in LANGS:
-        raise ReportError(f"unknown language '{lang}': use zh or en")
-    where = scope if isinstance(scope, Scope) else parse_scope(scope)
-    window = _period(session, settings, period)
-    last = _last_day_with_data(settings, window)
-    if last is None:
-        raise ReportError(f"no daily metrics for {window.name}: nothing to report")
-    previous_name = window.previous_name()
-    previous = parse_period(previous_name) if previous_name else window.previous()
-    covered = window
-    if last < window.end:
-        # A period still running (or data ending early) is compared with the same number
-        # of days at the start of the previous period, not with all of it.
-        covered = Period(window.name, window.start, last)
-        previous = Period(
-            previous.name, previous.start, previous.start + timedelta(days=covered.days - 1)
-        )
-    run = _run_for(session, settings, window.name, compute_missing=compute_missing)
-    previous_run = (
-        _run_for(session, settings, previous_name, compute_missing=compute_missing)
-        if previous_name and _last_day_with_data(settings, parse_period(previous_name))
-        else None
-    )
+        raise ReportError(UNKNOWN_LANG, lang=lang)
+    check_out(out)  # before the work, not after it
+    scoped = resolve_scope(session, scope if isinstance(scope, Scope) else parse_scope(scope))
+    windows = windows_of(settings.resolved_lake_uri, period)
+    run, previous_run = _runs(session, settings, windows, compute_missing=compute_missing)
     loaded = report_data.load(
         session,
         lake_root=settings.resolved_lake_uri,
-        period=covered,
-        previous=previous,
-        ids=scope_work_ids(session, where),
+        period=windows.covered,
+        previous=windows.previous,
+        requested=windows.period,
+        ids=scoped.ids,
         run=run,
         previous_run=previous_run,
     )
     if loaded.daily.filter(pl.col("window") == "current").is_empty():
-        raise ReportError(f"no daily metrics for {window.name} in scope {where.label}")
+        raise ReportError(NO_DATA_IN_SCOPE, period=windows.period.name, scope=scoped.scope.label)
     frames = run_all(loaded)
     translator = Translator(LANGS[lang])
     gettext = translator.gettext
     found = all_findings(frames, lang=lang, gettext=gettext)
     top = findings(frames, lang=lang, gettext=gettext)
-    t = sections.Texts(lang, gettext, found)
+    t = Texts(lang, gettext, found)
     simulated = is_simulated(session)
     parts = [
         sections.summary(frames, t, top),
@@ -278,20 +193,25 @@ def build_report(
         sections.hubs(frames, t),
         sections.integrity(frames, t),
         sections.experts(frames, t),
-        _appendix(t, frames, loaded, simulated=simulated, sources=_sources(session)),
+        appendix(t, windows, frames, loaded, simulated=simulated, sources=_sources(session)),
     ]
-    out.mkdir(parents=True, exist_ok=True)
-    data_dir = out / "data"
-    _write_csvs(data_dir, frames)
+    # Generated Chinese sentences mix in Latin names: typeset them with a space around.
+    typeset = fmt.spaced if lang == "zh" else str
+    for part in parts:
+        part.paragraphs[:] = [typeset(p) for p in part.paragraphs]
     stamp = (built_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    notes = coverage_notes(t, windows, frames)
     context: dict[str, Any] = {
         "_": gettext,
         "lang": translator.html_lang,
         "title": gettext("Micro-short drama insight report"),
-        "period": window,
-        "covered": covered,
-        "previous": previous,
-        "scope": where,
+        "period": windows.period,
+        "notes": [typeset(n) for n in notes],
+        "partial": windows.partial,
+        "short_numbers": SHORT_NUMBERS,
+        "scope": scoped.scope,
+        "scope_name": scoped.named(lang) or gettext("all works"),
+        "scope_note": typeset(scope_note(t, scoped)) if scoped.ids is not None else "",
         "sections": parts,
         "simulated": simulated,
         "notice": SIMULATED_NOTICE,
@@ -307,33 +227,44 @@ def build_report(
         **context, print=True, svgs={c.key: to_svg(c) for s in parts for c in s.charts}
     )
     placeholder = "{{BUILT_AT}}"
-    html_path, pdf_path = out / "report.html", out / "report.pdf"
-    html_path.write_text(interactive.replace(placeholder, stamp), encoding="utf-8")
-    _write_pdf(printable.replace(placeholder, stamp), pdf_path)
-    content_hash = _hash(data_dir, interactive)
-    manifest = {
-        "schema_version": SCHEMA_VERSION,
-        "period": window.name,
-        "previous_period": previous.name,
-        "scope": where.label,
-        "lang": lang,
-        "built_at": stamp,
-        "content_hash": content_hash,
-        "index_run": run.id if run else None,
-        "previous_index_run": previous_run.id if previous_run else None,
-        "lake_version": loaded.lake_version,
-        "simulated": simulated,
-        "queries": {name: f"data/{name}.csv" for name in QUERIES},
-        "findings": [f.text for f in top],
-    }
-    (out / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
-    )
+    with staged(out) as folder:
+        _write_csvs(folder / "data", frames)
+        (folder / "report.html").write_text(
+            interactive.replace(placeholder, stamp), encoding="utf-8"
+        )
+        _write_pdf(printable.replace(placeholder, stamp), folder / "report.pdf")
+        content_hash = _hash(folder / "data", interactive)
+        manifest = {
+            "schema_version": SCHEMA_VERSION,
+            "period": windows.period.name,
+            "covered": [windows.covered.start.isoformat(), windows.covered.end.isoformat()],
+            "previous_period": windows.previous.name,
+            "previous_window": [
+                windows.previous.start.isoformat(),
+                windows.previous.end.isoformat(),
+            ],
+            "scope": scoped.scope.label,
+            "scope_name": context["scope_name"],
+            "lang": lang,
+            "built_at": stamp,
+            "content_hash": content_hash,
+            "index_run": run.id if run else None,
+            "previous_index_run": previous_run.id if previous_run else None,
+            "lake_version": loaded.lake_version,
+            "simulated": simulated,
+            "files": list(OWNED),
+            "queries": {name: f"data/{name}.csv" for name in QUERIES},
+            "findings": [f.text for f in top],
+        }
+        (folder / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8"
+        )
+        publish(folder, out)
     return BuiltReport(
         out=out,
-        html=html_path,
-        pdf=pdf_path,
-        data=data_dir,
+        html=out / "report.html",
+        pdf=out / "report.pdf",
+        data=out / "data",
         content_hash=content_hash,
         findings=[f.text for f in top],
         run_id=run.id if run else None,

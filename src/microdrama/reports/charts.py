@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import warnings
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any, Literal
 
 from pyecharts import options as opts
 from pyecharts.charts import Bar, Line
 
 ChartKind = Literal["line", "bar", "hbar", "interval"]
+# The page swaps this placeholder for a function writing 7亿 / 700M (JSON holds no functions).
+SHORT_NUMBERS = "__short__"
 PALETTE = ("#c23531", "#2f4554", "#61a0a8", "#d48265", "#91c7ae", "#749f83", "#ca8622")
 # Fonts for print: CJK first so Chinese labels never fall back to boxes.
 FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "DejaVu Sans"]
@@ -59,8 +63,17 @@ def to_echarts(spec: ChartSpec) -> dict[str, Any]:
     else:
         chart = Bar(init_opts=size)
     chart.add_xaxis(spec.categories)
+    short = opts.LabelOpts(formatter=SHORT_NUMBERS)
     if any(s.axis == 1 for s in spec.series):
-        chart.extend_axis(yaxis=opts.AxisOpts(name=spec.y2_label, position="right"))
+        chart.extend_axis(
+            yaxis=opts.AxisOpts(
+                name=spec.y2_label,
+                position="right",
+                name_location="middle",
+                name_gap=48,
+                axislabel_opts=short,
+            )
+        )
     for series in spec.series:
         extra: dict[str, Any] = {"yaxis_index": series.axis}
         if spec.kind == "line":
@@ -70,16 +83,33 @@ def to_echarts(spec: ChartSpec) -> dict[str, Any]:
         )
     if spec.kind == "hbar":
         chart.reversal_axis()
+    rotate = 30 if len(spec.categories) > 8 else 0
+    # Axis names sit along the axis, clear of the labels: at an axis end they are cut off.
+    value_axis = opts.AxisOpts(
+        name=spec.y_label, name_location="middle", name_gap=56, axislabel_opts=short
+    )
+    category_axis = opts.AxisOpts(axislabel_opts=opts.LabelOpts(rotate=rotate, interval=0))
+    if spec.kind == "line":
+        category_axis = opts.AxisOpts(axislabel_opts=opts.LabelOpts(rotate=rotate))
+    if spec.kind == "hbar":
+        value_axis = opts.AxisOpts(
+            name=spec.y_label, name_location="middle", name_gap=28, axislabel_opts=short
+        )
+        # Largest first, at the top, as in the table beside it.
+        category_axis = opts.AxisOpts(is_inverse=True, axislabel_opts=opts.LabelOpts(interval=0))
     chart.set_global_opts(
         tooltip_opts=tooltip,
         legend_opts=opts.LegendOpts(type_="scroll"),
-        yaxis_opts=opts.AxisOpts(name=spec.y_label if spec.kind != "hbar" else ""),
-        xaxis_opts=opts.AxisOpts(
-            name=spec.y_label if spec.kind == "hbar" else "",
-            axislabel_opts=opts.LabelOpts(rotate=30 if len(spec.categories) > 8 else 0),
-        ),
+        yaxis_opts=category_axis if spec.kind == "hbar" else value_axis,
+        xaxis_opts=value_axis if spec.kind == "hbar" else category_axis,
     )
-    return _dump(chart)
+    options = _dump(chart)
+    options["grid"] = {"left": 16, "right": 16, "top": 40, "bottom": 40, "containLabel": True}
+    if any(s.axis == 1 for s in spec.series):
+        options["grid"]["right"] = 40
+    if spec.kind != "hbar":
+        options["grid"]["left"] = 40
+    return options
 
 
 def _interval_options(spec: ChartSpec) -> dict[str, Any]:
@@ -88,48 +118,80 @@ def _interval_options(spec: ChartSpec) -> dict[str, Any]:
     low = list(reversed(spec.low))
     high = list(reversed(spec.high))
     values = list(reversed(spec.series[0].values))
-    known = [v for v in [*low, *high] if v is not None]
-    floor = max(0.0, (min(known) if known else 0.0) - 2.0)
+    known = [v for v in [*low, *high, *values] if v is not None]
+    floor = float(math.floor(min(known) - 1.0)) if known else 0.0
+    ceiling = float(math.ceil(max(known) + 0.5)) if known else 100.0
     span = [
         None if lo is None or hi is None else round(hi - lo, 3)
         for lo, hi in zip(low, high, strict=True)
     ]
+    tips = [
+        # Tooltips are HTML: titles come from imported files and are escaped.
+        escape(f"{name}") + f"<br/>{escape(spec.series[0].name)} {_one(v)} "
+        f"(90%: {_one(lo)}–{_one(hi)})"
+        for name, v, lo, hi in zip(names, values, low, high, strict=True)
+    ]
     return {
-        "grid": {"left": 8, "right": 24, "top": 16, "bottom": 24, "containLabel": True},
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "xAxis": {"type": "value", "name": spec.y_label, "min": round(floor, 1)},
+        "grid": {"left": 8, "right": 24, "top": 16, "bottom": 40, "containLabel": True},
+        "tooltip": {"trigger": "item"},
+        "legend": {"show": False},
+        # The axis starts near the lowest interval (scores differ by tenths at the top).
+        "xAxis": {
+            "type": "value",
+            "name": spec.y_label,
+            "nameLocation": "middle",
+            "nameGap": 26,
+            "min": floor,
+            "max": ceiling,
+            "minInterval": 1,
+            "axisLabel": {"showMinLabel": False, "showMaxLabel": False},
+        },
         "yAxis": {
             "type": "category",
             "data": names,
             "axisLabel": {"width": 220, "overflow": "truncate"},
         },
         "series": [
-            # An invisible bar up to the interval's low end, then the interval itself.
+            # An invisible bar from zero to the interval's low end (cut off by the axis
+            # minimum), then the interval stacked on it: the low end is where the bar starts.
             {
                 "type": "bar",
                 "stack": "ci",
-                "data": [None if v is None else round(v - floor, 3) for v in low],
+                "data": low,
                 "itemStyle": {"color": "transparent"},
                 "tooltip": {"show": False},
                 "silent": True,
+                "clip": True,
             },
             {
                 "type": "bar",
                 "stack": "ci",
                 "name": "90%",
-                "data": span,
+                "data": [
+                    {"value": width, "tooltip": {"formatter": tip}}
+                    for width, tip in zip(span, tips, strict=True)
+                ],
                 "barWidth": 8,
-                "itemStyle": {"color": "#91c7ae"},
+                "itemStyle": {"color": PALETTE[4]},
+                "clip": True,
             },
             {
                 "type": "scatter",
                 "name": spec.series[0].name,
                 "symbolSize": 9,
-                "data": [[v, i] for i, v in enumerate(values)],
+                "data": [
+                    {"value": [v, i], "tooltip": {"formatter": tip}}
+                    for i, (v, tip) in enumerate(zip(values, tips, strict=True))
+                ],
                 "itemStyle": {"color": PALETTE[0]},
+                "z": 3,
             },
         ],
     }
+
+
+def _one(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
 
 
 def to_svg(spec: ChartSpec) -> str:

@@ -36,8 +36,9 @@ DAILY_COLUMNS = (
 class ReportData:
     """Everything a report's named queries read, already filtered to the scope."""
 
-    period: Period
-    previous: Period
+    period: Period  # the days of the period that have data
+    previous: Period  # the comparison window as the report states it
+    requested: Period  # the period as asked (a partial one is longer than `period`)
     works: pl.DataFrame  # id, work_id, title, title_en, release_date, model, episodes, city…
     daily: pl.DataFrame  # DAILY_COLUMNS + window ("current" | "previous")
     results: pl.DataFrame  # the period's run: work_id, rank…, detail_disagreement
@@ -106,11 +107,16 @@ def works_frame(session: Session, ids: set[int] | None) -> pl.DataFrame:
 def daily_frame(
     lake_root: str, *, version: int, period: Period, previous: Period, works: pl.DataFrame
 ) -> pl.DataFrame:
-    """Daily rows of the scope's works in the period and the one before it."""
+    """Daily rows of the scope's works in the period and in the comparison window.
+
+    Days between the two windows (the rest of a previous quarter compared by its first
+    days only) are read by neither.
+    """
     scan = lake.scan(lake.metrics_uri(lake_root), version=version).select(DAILY_COLUMNS)
     return (
         scan.filter(
-            pl.col("date").is_between(previous.start, period.end),
+            pl.col("date").is_between(period.start, period.end)
+            | pl.col("date").is_between(previous.start, previous.end),
             pl.col("work_id").is_in(works["work_id"].implode()),
         )
         .with_columns(
@@ -231,6 +237,7 @@ def load(
     lake_root: str,
     period: Period,
     previous: Period,
+    requested: Period | None = None,
     ids: set[int] | None,
     run: IndexRun | None,
     previous_run: IndexRun | None,
@@ -243,6 +250,7 @@ def load(
     return ReportData(
         period=period,
         previous=previous,
+        requested=requested or period,
         works=works,
         daily=daily_frame(
             lake_root, version=version, period=period, previous=previous, works=works

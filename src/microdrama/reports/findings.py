@@ -7,7 +7,7 @@ candidate only exists when the data supports it, so another period gives other s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -60,15 +60,25 @@ def _market(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Find
     if plays is None or not plays["current"]:
         return []
     growth = plays["change"]
-    text = _("Works in scope drew {plays} plays, {trend} on the previous period.").format(
+    if plays["change_basis"] == "ok":
+        text = _("Works in scope drew {plays} plays, {trend} on the previous period.")
+    elif plays["change_basis"] == "none":
+        text = _("Works in scope drew {plays} plays; the previous period has no data to compare.")
+    else:
+        text = _("Works in scope drew {plays} plays, against only {before} in the previous period.")
+    text = text.format(
         plays=fmt.count(plays["current"], lang),  # type: ignore[arg-type]
         trend=fmt.trend(growth, lang),  # type: ignore[arg-type]
+        before=fmt.count(plays["previous"], lang),  # type: ignore[arg-type]
     )
     salience = 0.5 + min(abs(float(growth or 0.0)), 0.5)  # type: ignore[arg-type]
     found = [Finding("market", salience, text, ("market_totals",))]
     new = _metric(frames, "new_works")
     if new and new["current"]:
-        text = _("{new} new works were released, against {before} in the previous period.")
+        if new["change_basis"] == "none":
+            text = _("{new} new works were released; the previous period has no data to compare.")
+        else:
+            text = _("{new} new works were released, against {before} in the previous period.")
         found.append(
             Finding(
                 "new_works",
@@ -92,10 +102,17 @@ def _revenue(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Fin
     ad_now = float(now["ad_share_of_revenue"].sum() or 0.0)
     ad_before = float(before["ad_share_of_revenue"].sum() or 0.0) if before.height else None
     free = now.filter(pl.col("model") == "IAA")["plays_share"].sum()
-    text = _(
-        "Advertising brought {ad} of revenue ({before} before); free-to-watch (IAA) works "
-        "drew {free} of plays."
-    ).format(
+    template = (
+        _(
+            "Advertising brought {ad} of revenue ({before} before); free-to-watch (IAA) works "
+            "drew {free} of plays."
+        )
+        if ad_before is not None
+        else _(
+            "Advertising brought {ad} of revenue; free-to-watch (IAA) works drew {free} of plays."
+        )
+    )
+    text = template.format(
         ad=fmt.percent(ad_now),
         before=fmt.percent(ad_before),
         free=fmt.percent(float(free or 0.0)),
@@ -144,6 +161,15 @@ def _movers(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Find
     return [Finding("riser", 0.4 + min(row["change"] / 2000, 0.4), text, ("movers",))]
 
 
+def _trend(row: dict[str, object], lang: str, _: Gettext) -> str:
+    """A group's growth in words, or why there is none."""
+    if row["growth_basis"] == "new":
+        return _("new this period")
+    if row["growth_basis"] == "small_base":
+        return _("from a very small base")
+    return fmt.trend(row["growth"] if row["growth_basis"] == "ok" else None, lang)  # type: ignore[arg-type]
+
+
 def _genres(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Finding]:
     genres = frames["genres"]
     found = []
@@ -157,7 +183,7 @@ def _genres(frames: dict[str, pl.DataFrame], lang: str, _: Gettext) -> list[Find
                 _("{genre} is the largest genre with {share} of plays ({trend}).").format(
                     genre=genre_name(row["genre"], lang),
                     share=fmt.percent(row["share"]),
-                    trend=fmt.trend(row["growth"], lang),
+                    trend=_trend(row, lang, _),
                 ),
                 ("genres",),
             )
@@ -296,11 +322,19 @@ CANDIDATES = (
 )
 
 
+def _candidates(frames: dict[str, pl.DataFrame], lang: str, gettext: Gettext) -> list[Finding]:
+    found = [item for make in CANDIDATES for item in make(frames, lang, gettext)]
+    if lang == "zh":
+        # Names fill the templates: Chinese typography wants a space around Latin words.
+        found = [replace(item, text=fmt.spaced(item.text)) for item in found]
+    return found
+
+
 def findings(
     frames: dict[str, pl.DataFrame], *, lang: str, gettext: Gettext, limit: int = FINDINGS
 ) -> list[Finding]:
     """The `limit` findings most worth knowing, most important first (ties by key)."""
-    found = [item for make in CANDIDATES for item in make(frames, lang, gettext)]
+    found = _candidates(frames, lang, gettext)
     return sorted(found, key=lambda f: (-round(f.salience, 6), f.key))[:limit]
 
 
@@ -308,4 +342,4 @@ def all_findings(
     frames: dict[str, pl.DataFrame], *, lang: str, gettext: Gettext
 ) -> dict[str, Finding]:
     """Every candidate finding by key (sections quote the ones about them)."""
-    return {item.key: item for make in CANDIDATES for item in make(frames, lang, gettext)}
+    return {item.key: item for item in _candidates(frames, lang, gettext)}

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+# A Han character next to a Latin letter, either way round.
+_HAN_LATIN = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z])|(?<=[A-Za-z])(?=[\u3400-\u9fff])")
+
 
 def _significant(value: float) -> str:
     """Three significant figures: 1.23, 12.3, 123."""
@@ -66,3 +71,8 @@ def trend(ratio: float | None, lang: str) -> str:
 def score(value: float | None) -> str:
     """An index score with one decimal."""
     return "—" if value is None else f"{value:.1f}"
+
+
+def spaced(text: str) -> str:
+    """Chinese text with a space between Han characters and Latin words: 是 DramaBox 的."""
+    return _HAN_LATIN.sub(" ", text)

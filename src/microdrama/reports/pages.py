@@ -6,10 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from microdrama.accounts.service import audit
 from microdrama.errors import MicrodramaError
 from microdrama.reports import service
+from microdrama.reports.errors import translate
+from microdrama.reports.models import ReportBuild
 from microdrama.web.auth import CsrfChecked, SignedIn, reads_unpublished, require
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render
@@ -20,7 +23,11 @@ router = APIRouter(include_in_schema=False)
 def _page(
     request: Request, session: SessionDep, t: TranslatorDep, user: SignedIn, **context: Any
 ) -> HTMLResponse:
-    builds = service.list_builds(session, include_unpublished=reads_unpublished(user))
+    builds = [
+        # Errors are stored in English; each reader sees them in the page's language.
+        b.model_copy(update={"error": translate(b.error, t.gettext)}) if b.error else b
+        for b in service.list_builds(session, include_unpublished=reads_unpublished(user))
+    ]
     context.setdefault("error", None)
     context.setdefault("form", {"period": "", "lang": "zh", "scope": "all"})
     return render(
@@ -56,29 +63,32 @@ def build_report_page(
     scope: Annotated[str, Form(max_length=200)] = "all",
 ) -> Response:
     """Queue a build and run it after the response; the list shows its progress."""
+
+    def audited(own: Session, build: ReportBuild) -> None:
+        audit(
+            own,
+            actor=user.username,
+            user_id=user.id,
+            action="report.build",
+            target=f"{build.period} {build.lang} {build.scope}",
+            detail={"build_id": build.id},
+        )
+
     try:
-        build = service.request_build(
-            session, period=period, lang=lang, scope=scope, user=user.username
+        service.queue_build(
+            session,
+            tasks,
+            sessions=request.app.state.sessions,
+            settings=settings,
+            period=period,
+            lang=lang,
+            scope=scope,
+            user=user.username,
+            audit=audited,
         )
     except MicrodramaError as exc:
         form = {"period": period, "lang": lang, "scope": scope}
-        return _page(request, session, t, user, error=str(exc), form=form)
-    audit(
-        session,
-        actor=user.username,
-        user_id=user.id,
-        action="report.build",
-        target=f"{build.period} {build.lang} {build.scope}",
-        detail={"build_id": build.id},
-    )
-    # The job reads the build in its own session: it must be committed before it starts.
-    session.commit()
-    tasks.add_task(
-        service.execute_build,
-        sessions=request.app.state.sessions,
-        settings=settings,
-        build_id=build.id,
-    )
+        return _page(request, session, t, user, error=translate(str(exc), t.gettext), form=form)
     return RedirectResponse("/reports", status_code=303)
 
 

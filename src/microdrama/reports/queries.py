@@ -25,6 +25,13 @@ SATURATION_REACH_DROP = -0.05
 # …and only genres big enough to matter: a share of plays and a number of works.
 SATURATION_MIN_SHARE = 0.02
 RISING_MIN_WORKS = 5
+# A growth rate needs a base: below 1% of the current value (plays grew a hundredfold) or,
+# for a group's plays, below 10,000, the rate says nothing and "new" or "—" is shown instead.
+MIN_BASE_SHARE = 0.01
+MIN_BASE_PLAYS = 10_000
+# growth_basis of a row: ok (a rate is shown), new (nothing before), small_base (below the
+# minimum base) or none (the comparison window has no data at all).
+BASES = ("ok", "new", "small_base", "none")
 MONEY = ("recharge_fen", "ad_revenue_fen")
 
 
@@ -47,8 +54,26 @@ def _window(data: ReportData, which: str) -> pl.DataFrame:
     return data.daily.filter(pl.col("window") == which)
 
 
-def _growth(current: pl.Expr, previous: pl.Expr) -> pl.Expr:
-    return pl.when(previous > 0).then(current / previous - 1.0).otherwise(None)
+def comparable(data: ReportData) -> bool:
+    """Whether the comparison window has any data of the works in scope."""
+    return not _window(data, "previous").is_empty()
+
+
+def _basis(current: pl.Expr, previous: pl.Expr, *, known: bool, minimum: float = 0.0) -> pl.Expr:
+    """One of BASES: whether a growth rate of current over previous means anything."""
+    if not known:
+        return pl.lit("none")
+    return (
+        pl.when(previous.is_null() | (previous <= 0))
+        .then(pl.lit("new"))
+        .when((previous < current * MIN_BASE_SHARE) | (previous < minimum))
+        .then(pl.lit("small_base"))
+        .otherwise(pl.lit("ok"))
+    )
+
+
+def _growth(basis: pl.Expr, current: pl.Expr, previous: pl.Expr) -> pl.Expr:
+    return pl.when(basis == "ok").then(current / previous - 1.0).otherwise(None)
 
 
 def _active(data: ReportData, which: str) -> pl.DataFrame:
@@ -89,13 +114,21 @@ def market_totals(data: ReportData) -> pl.DataFrame:
         totals["new_works"] = _new_works(data, period.start, period.end).height
         rows.append(totals)
     current, previous = rows
-    return pl.DataFrame(
+    known = comparable(data)
+    frame = pl.DataFrame(
         {
             "metric": list(current),
             "current": [float(current[k] or 0) for k in current],
-            "previous": [float(previous[k] or 0) for k in current],
-        }
-    ).with_columns(_growth(pl.col("current"), pl.col("previous")).alias("change"))
+            # A window without data has no figures, not zeros.
+            "previous": [float(previous[k] or 0) if known else None for k in current],
+        },
+        schema={"metric": pl.Utf8, "current": pl.Float64, "previous": pl.Float64},
+    )
+    basis = _basis(pl.col("current"), pl.col("previous"), known=known)
+    return frame.with_columns(
+        _growth(basis, pl.col("current"), pl.col("previous")).alias("change"),
+        basis.alias("change_basis"),
+    )
 
 
 @query("revenue_mix")
@@ -222,6 +255,12 @@ def _shares(data: ReportData, by: str) -> pl.DataFrame:
         )
 
     current, previous = per("current"), per("previous")
+    basis = _basis(
+        pl.col("plays"),
+        pl.col("plays_previous"),
+        known=comparable(data),
+        minimum=MIN_BASE_PLAYS,
+    )
     new = (
         _new_works(data, data.period.start, data.period.end)
         .with_columns(pl.col(by).fill_null("unknown"))
@@ -240,7 +279,8 @@ def _shares(data: ReportData, by: str) -> pl.DataFrame:
         .with_columns(
             pl.col("new_works").fill_null(0),
             (pl.col("plays") / pl.col("plays").sum()).alias("share"),
-            _growth(pl.col("plays"), pl.col("plays_previous")).alias("growth"),
+            _growth(basis, pl.col("plays"), pl.col("plays_previous")).alias("growth"),
+            basis.alias("growth_basis"),
             (pl.col("plays") / pl.col("works")).alias("reach_per_work"),
             (pl.col("plays_previous") / pl.col("works_previous")).alias("reach_per_work_previous"),
         )
@@ -253,7 +293,10 @@ def _shares(data: ReportData, by: str) -> pl.DataFrame:
 def genres(data: ReportData) -> pl.DataFrame:
     """Genre share and growth; saturating genres; rising themes."""
     frame = _shares(data, "genre").with_columns(
-        _growth(pl.col("reach_per_work"), pl.col("reach_per_work_previous")).alias("reach_change")
+        # Plays per work compared only where the plays themselves are.
+        _growth(
+            pl.col("growth_basis"), pl.col("reach_per_work"), pl.col("reach_per_work_previous")
+        ).alias("reach_change")
     )
     # The genre's supply grows at least as fast as the whole market's while each work
     # reaches less: more works chasing the same audience.
@@ -380,7 +423,12 @@ def _integrity_by(data: ReportData, by: str) -> pl.DataFrame:
         .with_columns(
             (pl.col("discounted_plays") / pl.col("total_plays")).alias("discounted_share")
         )
-        .sort(["discounted_plays", by], descending=[True, False])
+        # By flagged volume: a group with flagged days but nothing discounted still comes
+        # before the groups with no flags at all.
+        .sort(
+            ["discounted_plays", "flagged_plays", "flagged_days", by],
+            descending=[True, True, True, False],
+        )
     )
 
 
@@ -427,9 +475,13 @@ def reliability(data: ReportData) -> pl.DataFrame:
 def coverage(data: ReportData) -> pl.DataFrame:
     """What the report read: works, rows, days, platforms, versions."""
     current = _window(data, "current")
+    previous = _window(data, "previous")
     run = data.run
     return pl.DataFrame(
         {
+            "period_start": [data.requested.start],
+            "period_end": [data.requested.end],
+            "period_days_total": [data.requested.days],
             "works_in_scope": [data.works.height],
             "works_with_data": [current["work_id"].n_unique()],
             "daily_rows": [current.height],
@@ -442,39 +494,13 @@ def coverage(data: ReportData) -> pl.DataFrame:
             "works_ranked": [data.results.height],
             "scoped": [data.scoped],
             "period_days": [data.period.days],
+            "previous_start": [data.previous.start],
+            "previous_end": [data.previous.end],
+            "previous_first_date": [previous["date"].min()],
+            "previous_last_date": [previous["date"].max()],
+            "comparable": [not previous.is_empty()],
             "previous_method_version": [
                 data.previous_run.method_version if data.previous_run else None
             ],
         }
     )
-
-
-def N_(message: str) -> str:
-    """Mark a message for translation where it is defined; it is translated where shown."""
-    return message
-
-
-# What each query computes, as the appendix of a report lists it (translated there).
-DESCRIPTIONS = {
-    "market_totals": N_(
-        "Plays, viewers, watch time, revenue, active and new works: the period vs the one before."
-    ),
-    "revenue_mix": N_("Paid (recharge) vs free (ad revenue) money and plays by business model."),
-    "daily_trend": N_("Daily plays and revenue over the period."),
-    "top_works": N_("The best-ranked works of the period's index run with intervals and tiers."),
-    "movers": N_("Biggest risers and fallers in rank against the previous period's run."),
-    "genres": N_("Genre share and growth; saturating genres; rising themes."),
-    "platforms": N_("Per-episode reach, completion and revenue per 1,000 plays on each platform."),
-    "cities": N_("Production hubs: active works, plays and revenue by the works' city."),
-    "companies": N_("The leading producing companies by plays."),
-    "concentration": N_(
-        "Share of the top 3 and the HHI of plays among companies and among cities."
-    ),
-    "integrity_platforms": N_("Traffic flagged as fake and discounted, by platform."),
-    "integrity_genres": N_("Traffic flagged as fake and discounted, by genre."),
-    "experts": N_(
-        "Panel size and agreement: experts, reviews, reviewed works, strong disagreements."
-    ),
-    "reliability": N_("Krippendorff's alpha of the panel per dimension (from the index run)."),
-    "coverage": N_("What the report read: works, rows, days, platforms, versions."),
-}

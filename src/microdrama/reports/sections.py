@@ -2,133 +2,24 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from typing import Any
-
 import polars as pl
 
-from microdrama.catalog.vocab import MODELS
 from microdrama.reports import fmt
-from microdrama.reports.charts import ChartSpec as _ChartSpec
 from microdrama.reports.charts import Series
-from microdrama.reports.findings import Finding, Gettext, genre_name
-
-Formatter = Callable[[Any], str]
-
-
-_NUMERIC = re.compile(r"^[-+]?¥?[\d,.]+(%|万亿|万|亿|[KMBT])?(\s*[–-]\s*[\d,.]+)?( \*)?$|^—$")
-
-
-@dataclass(frozen=True)
-class Table:
-    """A formatted table and the CSV it comes from."""
-
-    caption: str
-    columns: list[str]
-    rows: list[list[str]]
-    data: str
-
-    @property
-    def numeric(self) -> list[bool]:
-        """Per column: right-align it (every cell is a number, a range or a dash)."""
-        return [
-            bool(self.rows) and all(_NUMERIC.match(row[i]) for row in self.rows)
-            for i in range(len(self.columns))
-        ]
-
-
-@dataclass
-class Section:
-    """One numbered section of the report."""
-
-    key: str
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    charts: list[_ChartSpec] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Texts:
-    """What sections need besides the frames: language, translator, findings by key."""
-
-    lang: str
-    _: Gettext
-    found: dict[str, Finding]
-
-    def count(self, value: Any) -> str:
-        """A count in the report's language."""
-        return fmt.count(value, self.lang)
-
-    def yuan(self, fen: Any) -> str:
-        """Money from fen in the report's language."""
-        return fmt.yuan(fen, self.lang)
-
-    def change(self, ratio: Any) -> str:
-        """A relative change."""
-        return fmt.change(ratio, self.lang)
-
-    def genre(self, key: Any) -> str:
-        """A genre key as a label in the report's language."""
-        return "—" if key is None else genre_name(key, self.lang)
-
-    def model(self, key: Any) -> str:
-        """A monetisation model key as its label (IAP, IAA, hybrid → 付费/免费/混合)."""
-        for term in MODELS:
-            if term.key == key:
-                return (
-                    f"{term.zh}（{term.key}）" if self.lang == "zh" else f"{term.en} ({term.key})"
-                )
-        return text(key)
-
-    def platform_label(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The frame with `platform_label`: the English name in English reports when known."""
-        if self.lang == "en" and "platform_en" in frame.columns:
-            label = pl.coalesce("platform_en", "platform")
-        else:
-            label = pl.col("platform")
-        return frame.with_columns(label.alias("platform_label"))
-
-    def quote(self, *keys: str) -> list[str]:
-        """The findings with these keys that exist, as paragraphs."""
-        return [self.found[k].text for k in keys if k in self.found]
-
-
-def chart(t: Texts, *args: Any, **kwargs: Any) -> _ChartSpec:
-    """A chart spec in the report's language."""
-    return replace(_ChartSpec(*args, **kwargs), lang=t.lang)
-
-
-def table(
-    frame: pl.DataFrame, caption: str, data: str, columns: list[tuple[str, str, Formatter]]
-) -> Table:
-    """Format some columns of a frame for reading."""
-    rows = [[f(row[c]) for c, _, f in columns] for row in frame.iter_rows(named=True)]
-    return Table(caption, [label for _, label, _ in columns], rows, data)
-
-
-def text(value: Any) -> str:
-    """Plain text, a dash for nothing."""
-    return "—" if value is None else str(value)
-
-
-def pct(value: Any) -> str:
-    """A share as a percentage."""
-    return fmt.percent(value)
-
-
-def num(value: Any) -> str:
-    """A number with two decimals."""
-    return "—" if value is None else f"{value:,.2f}"
-
-
-def _title_of(t: Texts) -> Callable[[dict[str, Any]], str]:
-    def title(row: dict[str, Any]) -> str:
-        return str(row["title_en"] or row["title"]) if t.lang == "en" else str(row["title"])
-
-    return title
+from microdrama.reports.findings import Finding
+from microdrama.reports.texts import (
+    SMALL_BASE_NOTE,
+    Formatter,
+    Section,
+    Table,
+    Texts,
+    chart,
+    num,
+    pct,
+    table,
+    text,
+    title_of,
+)
 
 
 def summary(frames: dict[str, pl.DataFrame], t: Texts, top: list[Finding]) -> Section:
@@ -146,7 +37,11 @@ def summary(frames: dict[str, pl.DataFrame], t: Texts, top: list[Finding]) -> Se
     }
     value: dict[str, Formatter] = {"revenue_fen": t.yuan, "new_works": fmt.integer}
     rows = [
-        [label[r["metric"]], value.get(r["metric"], t.count)(r["current"]), t.change(r["change"])]
+        [
+            label[r["metric"]],
+            value.get(r["metric"], t.count)(r["current"]),
+            t.growth(r["change"], r["change_basis"]),
+        ]
         for r in totals.iter_rows(named=True)
     ]
     section.tables.append(
@@ -181,7 +76,7 @@ def market(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             names[r["metric"]],
             shown(r["metric"])(r["current"]),
             shown(r["metric"])(r["previous"]),
-            t.change(r["change"]),
+            t.growth(r["change"], r["change_basis"]),
         ]
         for r in totals.iter_rows(named=True)
     ]
@@ -240,7 +135,7 @@ def top_works(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
     if top.is_empty():
         section.paragraphs.append(_("No Star Index has been computed for this period."))
         return section
-    title = _title_of(t)
+    title = title_of(t)
     section.tables.append(
         Table(
             _("Top works (rank interval and score interval are 90%)"),
@@ -274,7 +169,11 @@ def top_works(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
         chart(
             t,
             "top_works",
-            _("Star Index score with 90% interval"),
+            t.top_of(
+                _("Star Index score with 90% interval"),
+                top.height,
+                int(frames["coverage"]["works_ranked"].item()),
+            ),
             "interval",
             [f"{r['rank']}. {title(r)}" for r in top.iter_rows(named=True)],
             [Series(_("Score"), top["score"].to_list())],
@@ -318,7 +217,8 @@ def genres(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             "work fell by 5% or more (genres with 2% of plays or more)."
         )
     )
-    frame = frames["genres"]
+    frame = t.growths(frames["genres"], "growth", "growth_basis")
+    frame = t.growths(frame, "reach_change", "growth_basis")
     section.tables.append(
         table(
             frame,
@@ -329,19 +229,21 @@ def genres(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
                 ("works", _("Active works"), fmt.integer),
                 ("new_works", _("New works"), fmt.integer),
                 ("share", _("Share of plays"), pct),
-                ("growth", _("Growth"), t.change),
-                ("reach_change", _("Plays per work, change"), t.change),
+                ("growth_text", _("Growth"), text),
+                ("reach_change_text", _("Plays per work, change"), text),
                 ("saturating", _("Saturating"), lambda v: _("yes") if v else ""),
                 ("rising", _("Rising"), lambda v: _("yes") if v else ""),
             ],
         )
     )
+    if frame["growth_basis"].is_in(["new", "small_base"]).any():
+        section.paragraphs.append(_(SMALL_BASE_NOTE))
     head = frame.head(12)
     section.charts.append(
         chart(
             t,
             "genres",
-            _("Share of plays by genre"),
+            t.top_of(_("Share of plays by genre"), head.height, frame.height),
             "bar",
             [t.genre(g) for g in head["genre"].to_list()],
             [Series(_("Share of plays (%)"), (head["share"] * 100).round(2).to_list())],
@@ -408,19 +310,22 @@ def hubs(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
         ("plays", _("Plays"), t.count),
         ("share", _("Share of plays"), pct),
         ("revenue_fen", _("Revenue"), t.yuan),
-        ("growth", _("Growth"), t.change),
+        ("growth_text", _("Growth"), text),
     ]
-    cities = frames["cities"]
+    cities = t.growths(frames["cities"], "growth", "growth_basis")
     city_column = "city_en" if t.lang == "en" else "city"
     cities = cities.with_columns(pl.coalesce(city_column, "city").alias("city_label"))
     section.tables.append(
         table(cities, _("Production hubs"), "cities", [("city_label", _("City"), text), *columns])
     )
-    companies = frames["companies"]
+    companies = t.growths(frames["companies"], "growth", "growth_basis")
+    producers = frames["concentration"].filter(pl.col("level") == "company")["groups"]
     section.tables.append(
         table(
             companies,
-            _("Leading companies"),
+            t.top_of(
+                _("Leading companies"), companies.height, int(producers.sum() or companies.height)
+            ),
             "companies",
             [("company", _("Company"), text), *columns],
         )
@@ -440,6 +345,12 @@ def hubs(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             ],
         )
     )
+    if (
+        pl.concat([cities["growth_basis"], companies["growth_basis"]])
+        .is_in(["new", "small_base"])
+        .any()
+    ):
+        section.paragraphs.append(_(SMALL_BASE_NOTE))
     head = cities.head(10)
     if head.height < 2:
         return section
@@ -447,7 +358,7 @@ def hubs(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
         chart(
             t,
             "cities",
-            _("Share of plays by city"),
+            t.top_of(_("Share of plays by city"), head.height, cities.height),
             "hbar",
             head["city_label"].to_list(),
             [Series(_("Share of plays (%)"), (head["share"] * 100).round(2).to_list())],
@@ -477,9 +388,11 @@ def integrity(frames: dict[str, pl.DataFrame], t: Texts) -> Section:
             [("platform_label", _("Platform"), text), *columns],
         )
     )
+    # Only genres with flagged days: a list of zeros says nothing, and none is left out.
+    flagged_genres = frames["integrity_genres"].filter(pl.col("flagged_days") > 0)
     section.tables.append(
         table(
-            frames["integrity_genres"].head(12),
+            flagged_genres,
             _("Flagged traffic by genre"),
             "integrity_genres",
             [("genre", _("Genre"), t.genre), *columns],

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
 
+from fastapi import BackgroundTasks
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from microdrama.config import Settings
-from microdrama.db.session import unit_of_work
 from microdrama.errors import NotFoundError
-from microdrama.index.models import IndexRun
 from microdrama.index.periods import parse_period
-from microdrama.reports.builder import LANGS, ReportError, build_report
+from microdrama.reports import jobs
+from microdrama.reports.builder import LANGS
+from microdrama.reports.errors import BUSY, UNKNOWN_LANG, ReportError
 from microdrama.reports.models import ReportBuild
 from microdrama.reports.schemas import ReportBuildRead
 from microdrama.reports.scope import parse_scope
@@ -33,7 +34,7 @@ def request_build(
     else:
         period = "all"
     if lang not in LANGS:
-        raise ReportError(f"lang: unknown language '{lang}', use zh or en")
+        raise ReportError(UNKNOWN_LANG, lang=lang)
     build = ReportBuild(
         period=period,
         lang=lang,
@@ -46,41 +47,45 @@ def request_build(
     return build
 
 
-def execute_build(*, sessions: sessionmaker[Session], settings: Settings, build_id: int) -> None:
-    """Run a queued build; a job, so it owns its units of work (running, then done or failed)."""
-    with unit_of_work(sessions) as session:
-        build = session.get(ReportBuild, build_id)
-        if build is None or build.state.finished:
-            return
-        build.status = "running"
-    folder = settings.data_dir / "reports" / str(build_id)
+def queue_build(
+    session: Session,
+    tasks: BackgroundTasks,
+    *,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    period: str,
+    lang: str,
+    scope: str,
+    user: str,
+    audit: Callable[[Session, ReportBuild], None] | None = None,
+) -> ReportBuildRead:
+    """Record a build, commit the request, then run the build after the response.
+
+    The request commits here, early, because the job reads the build in its own session.
+    On SQLite a request that read before a build committed cannot write on its stale
+    snapshot: it is rolled back and done again until the database lets it write.
+    """
+
+    def record() -> ReportBuildRead:
+        try:
+            build = request_build(session, period=period, lang=lang, scope=scope, user=user)
+            if audit is not None:
+                audit(session, build)
+            # Claimed before the commit: a server starting meanwhile must not see an orphan.
+            jobs.claim(settings, build.id)
+            read = ReportBuildRead.of(build)
+            session.commit()
+            return read
+        except OperationalError:
+            session.rollback()
+            raise
+
     try:
-        with unit_of_work(sessions) as session:
-            build = session.get_one(ReportBuild, build_id)
-            shutil.rmtree(folder, ignore_errors=True)
-            built = build_report(
-                session,
-                settings=settings,
-                period=build.period,
-                lang=build.lang,
-                scope=build.scope,
-                out=folder,
-            )
-            run = session.get(IndexRun, built.run_id) if built.run_id else None
-            build.status = "done"
-            build.folder = str(folder)
-            build.content_hash = built.content_hash
-            build.index_run_id = built.run_id
-            build.published_index = bool(run and run.published)
-            build.seconds = round(built.seconds, 2)
-            build.finished_at = datetime.now(UTC)
-    except Exception as exc:  # a job must record why it failed, whatever the cause
-        shutil.rmtree(folder, ignore_errors=True)
-        with unit_of_work(sessions) as session:
-            build = session.get_one(ReportBuild, build_id)
-            build.status = "failed"
-            build.error = str(exc)[:2000] or type(exc).__name__
-            build.finished_at = datetime.now(UTC)
+        read = jobs.retrying(record)
+    except OperationalError as exc:
+        raise ReportError(BUSY, seconds=round(jobs.BUSY_SECONDS)) from exc
+    tasks.add_task(jobs.execute_build, sessions=sessions, settings=settings, build_id=read.id)
+    return read
 
 
 def list_builds(
