@@ -53,3 +53,28 @@ def test_changes_are_recorded_in_the_audit_log(session: Session) -> None:
     session.flush()
     entry = service.audit_log(session)[0]
     assert (entry.action, entry.target, entry.detail) == ("user.create", "qian", {"role": "expert"})
+
+
+def test_a_token_records_its_use_at_most_every_few_minutes(session: Session) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from microdrama.accounts.models import ApiToken
+
+    user = service.create_user(session, username="qian", role_key="analyst", password="long-enough")
+    token = service.create_token(session, user=user, name="dashboard")
+    session.flush()
+    service.user_for_token(session, token=token)
+    session.flush()
+    record = session.execute(select(ApiToken)).scalar_one()
+    first = record.last_used_at
+    assert first is not None
+
+    service.user_for_token(session, token=token)
+    assert record.last_used_at == first  # a read stays a read
+
+    record.last_used_at = first - service.TOKEN_TOUCH_INTERVAL - timedelta(seconds=1)
+    service.user_for_token(session, token=token)
+    # SQLite hands back naive UTC: compare wall-clock values.
+    assert record.last_used_at.replace(tzinfo=None) > first.replace(tzinfo=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -85,6 +86,9 @@ def create_token(session: Session, *, user: User, name: str) -> str:
     return token
 
 
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
 def user_for_token(session: Session, *, token: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
     found = session.execute(
@@ -92,7 +96,14 @@ def user_for_token(session: Session, *, token: str) -> User | None:
     ).scalar_one_or_none()
     if found is None or not found.user.active:
         return None
-    found.last_used_at = utcnow()
+    now = utcnow()
+    last = found.last_used_at
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=now.tzinfo)  # SQLite hands back naive UTC
+    # To the minute is all an audit needs; writing on every request would make each API read
+    # a write, and on SQLite wait on whatever else is writing.
+    if last is None or now - last > TOKEN_TOUCH_INTERVAL:
+        found.last_used_at = now
     return found.user
 
 
