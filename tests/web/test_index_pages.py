@@ -63,6 +63,20 @@ def test_the_index_api_gives_rankings_explanations_and_experts(client: TestClien
     assert client.get("/api/v1/index/runs").json()[0]["period"] == "2025-11"
 
 
+def test_the_ranking_api_reads_filters_as_typed_and_a_run_by_id(client: TestClient) -> None:
+    runs = client.get("/api/v1/index/runs").json()
+    lower = client.get("/api/v1/index/rankings", params={"period": "2025-11", "model": "iap"})
+    upper = client.get("/api/v1/index/rankings", params={"period": "2025-11", "model": "IAP"})
+    by_run = client.get(
+        "/api/v1/index/rankings", params={"period": "2025-11", "run": runs[0]["id"], "limit": 5}
+    )
+    unknown = client.get("/api/v1/index/rankings", params={"period": "2025-11", "model": "xyz"})
+
+    assert lower.status_code == 200 and lower.json()["rows"] == upper.json()["rows"]
+    assert by_run.status_code == 200 and by_run.json()["run"]["id"] == runs[0]["id"]
+    assert unknown.status_code == 400 and "IAP" in unknown.text
+
+
 def test_unknown_periods_and_works_are_404_not_500(client: TestClient) -> None:
     assert client.get("/api/v1/index/rankings", params={"period": "1999-01"}).status_code == 404
     assert client.get("/api/v1/index/works/NOPE", params={"period": "2025-11"}).status_code == 404

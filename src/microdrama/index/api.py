@@ -53,11 +53,14 @@ def read_ranking(
     platform: Annotated[str | None, Query(max_length=64)] = None,
     city: Annotated[str | None, Query(max_length=64)] = None,
     company: Annotated[str | None, Query(max_length=128)] = None,
-    model: Annotated[str | None, Query(pattern="^(IAP|IAA|hybrid)$")] = None,
+    # Filters take what people type (甜宠, Xi'an, iap); a value that names nothing is a 400
+    # listing the choices.
+    model: Annotated[str | None, Query(max_length=16)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    run: Annotated[int | None, Query(ge=1, le=2_000_000_000)] = None,
 ) -> RankingPage:
-    """The period's ranking with 90% intervals and tiers, filtered."""
+    """The period's ranking (its newest run, or run `run`) with 90% intervals and tiers."""
     where = filters.RankingFilter(
         genre=genre, platform=platform, city=city, company=company, model=model
     )
@@ -68,6 +71,7 @@ def read_ranking(
         top=limit,
         offset=offset,
         published_only=published_only(user, settings),
+        run_id=run,
     )
 
 
