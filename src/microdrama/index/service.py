@@ -64,7 +64,7 @@ def compute_index(
     daily = lake.scan(uri, version=version).select(DAILY_COLUMNS)
     window = _period(daily, period, as_of)
     # The lake's rows are judged in a thread of their own while this one reads the relational
-    # inputs and clears an identical earlier run: the two do not touch each other's data.
+    # inputs: the two do not touch each other's data.
     with ThreadPoolExecutor(1) as background:
         preparing = background.submit(
             prepare, daily, period=window, config=config, partition_rows=PARTITION_ROWS
@@ -73,14 +73,6 @@ def compute_index(
         ratings = ratings_frame(session)
         reviews = reviews_frame(session, until=window.end)
         inputs_hash = _inputs_hash(works, ratings, reviews)
-        _replace_identical(
-            session,
-            period=window.name,
-            parameter_hash=config.parameter_hash(),
-            inputs_hash=inputs_hash,
-            lake_version=version,
-            as_of=as_of,
-        )
         fitted = engine.fit_experts(works, reviews, config)
         keys = _Keys(
             works=dict(session.execute(select(Work.external_id, Work.id)).all()),
@@ -95,6 +87,16 @@ def compute_index(
         reviews=reviews,
         config=config,
         fitted=fitted,
+    )
+    # Only now, just before the run is stored: on SQLite the first write takes the database's
+    # write lock until the caller commits, and the computation above should not hold it.
+    _replace_identical(
+        session,
+        period=window.name,
+        parameter_hash=config.parameter_hash(),
+        inputs_hash=inputs_hash,
+        lake_version=version,
+        as_of=as_of,
     )
     run = IndexRun(
         period=window.name,
