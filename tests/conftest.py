@@ -21,6 +21,17 @@ POSTGRES_URL = os.environ.get(
     "MICRODRAMA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def _postgres_answers() -> bool:
@@ -83,3 +94,22 @@ def artifacts() -> Path:
     """Folder for files tests keep for people to look at (screenshots, reports)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+# One Playwright for the whole run: its sync API keeps an event loop in the main thread, and
+# a second one started beside it refuses to run.
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium; skipped with a message when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian's chromium is not installed: run `make system-deps` (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()

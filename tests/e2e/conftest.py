@@ -8,24 +8,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "e2e-password"
 USERS = {"ana": "analyst", "zhang": "expert", "guest": "viewer", "liu": "producer"}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 def _free_port() -> int:
@@ -95,20 +83,3 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian Chromium; skipped with a message when it is not installed."""
-    if not CHROMIUM.exists():
-        pytest.skip(
-            "Debian's chromium is not installed: run `make system-deps` (apt-get install chromium)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield instance
-        instance.close()

@@ -14,7 +14,6 @@ from PIL import Image
 
 from tests.reports.conftest import Market
 
-CHROMIUM = Path("/usr/bin/chromium")
 INTERVAL_GREEN = (145, 199, 174)  # charts.PALETTE[4], the colour of the 90% bars
 
 
@@ -50,19 +49,13 @@ def test_value_axes_ask_for_short_numbers_and_the_largest_city_is_on_top(market:
 
 @pytest.mark.browser
 def test_chromium_draws_the_interval_bars_and_writes_axis_numbers_short(
-    market: Market, artifacts: Path, request: pytest.FixtureRequest
+    market: Market, artifacts: Path, request: pytest.FixtureRequest, browser: Any
 ) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed: run `make system-deps`")
-    from playwright.sync_api import sync_playwright
-
     shot = artifacts / "reports" / f"top-works-{request.node.callspec.id}.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    try:
+        page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(market.report.html.resolve().as_uri())
@@ -70,7 +63,8 @@ def test_chromium_draws_the_interval_bars_and_writes_axis_numbers_short(
         page.wait_for_timeout(1500)  # the charts' entry animation
         page.locator("#chart-top_works").screenshot(path=str(shot))
         short = page.evaluate("[short(700000000), short(25000), short(900)]")
-        browser.close()
+    finally:
+        context.close()
     assert not errors
     assert short == ["7亿", "2.5万", "900"]
     with Image.open(shot) as image:
