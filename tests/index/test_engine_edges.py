@@ -199,3 +199,30 @@ def test_a_better_rating_from_more_voters_is_not_shrunk_below_a_worse_one() -> N
 
     assert result(output, "W1")["weighted_rating"] > result(output, "W3")["weighted_rating"]
     assert result(output, "W3")["weighted_rating"] > result(output, "W2")["weighted_rating"]
+
+
+def test_ad_revenue_of_bought_plays_is_discounted_and_recharge_kept() -> None:
+    bought = series("BOT", "红果", 30_000, recharge_fen=0)
+    for row in bought:
+        if date(2025, 10, 10) <= row["date"] <= date(2025, 10, 12):
+            row["plays"] *= 20  # bots: no viewers, no engagement, but ads served
+            row["ad_revenue_fen"] *= 20
+    honest = series("HONEST", "红果", 30_000, recharge_fen=0)
+    output = compute(crowd() + bought + honest)
+
+    bot, fair = result(output, "BOT"), result(output, "HONEST")
+    assert bot["integrity"] < 1.0
+    # Three days at 20× would add ~190% to a month's ad revenue; what is left is the real part.
+    assert bot["revenue_fen"] == pytest.approx(fair["revenue_fen"], rel=0.15)
+
+
+def test_days_an_export_left_without_viewers_are_gaps_not_fraud() -> None:
+    gaps = series("GAPS", "红果", 30_000)
+    for row in gaps:
+        if date(2025, 10, 5) <= row["date"] <= date(2025, 10, 9):
+            row["viewers"] = 0  # the vendor's file had the column empty those days
+    blind = series("BLIND", "盲台", 30_000, viewers=0)
+    output = compute(crowd() + gaps + blind)
+
+    assert result(output, "GAPS")["integrity"] == 1.0
+    assert result(output, "BLIND")["watch_per_viewer"] is None  # unknown, not infinite

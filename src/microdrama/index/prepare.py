@@ -74,7 +74,7 @@ def prepare(
             # On the ids themselves (sorted as their codes are), so that the scan skips the
             # files and row groups whose statistics lie outside the partition.
             part = rows.filter(pl.col("work_id").is_between(pl.lit(ids[low]), pl.lit(ids[high])))
-        parts.append(part.select(*codes, "date", *CHECKED))
+        parts.append(part.select(*codes, "date", *(_checked(name) for name in CHECKED)))
     series: list[pl.DataFrame] = []
     flags: list[pl.DataFrame] = []
     scores: list[pl.DataFrame] = []
@@ -107,41 +107,66 @@ def prepare(
 
 def _discount_other(totals: pl.DataFrame, rows: pl.LazyFrame, flags: pl.DataFrame) -> pl.DataFrame:
     """Comments, shares and favourites of a flagged day keep the share its plays or likes kept
-    (the smaller): bought engagement comes in bundles. Only the flagged works' rows are read."""
+    (the smaller): bought engagement comes in bundles. Its ad revenue keeps the share its plays
+    kept: ads served to bots are paid for by the views they fake, recharge is real money. Only
+    the flagged works' rows are read."""
     if flags.is_empty():
         return totals
+
+    def share(effective: str, raw: str) -> pl.Expr:
+        return pl.col(effective) / pl.col(raw).cast(pl.Float64)
+
     kept = flags.select(
         *KEY,
         "date",
-        pl.min_horizontal(
-            pl.col("effective_plays") / pl.col("plays").cast(pl.Float64),
-            pl.col("effective_likes") / pl.col("likes").cast(pl.Float64),
-        )
-        .fill_nan(None)
-        .clip(0.0, 1.0)
-        .fill_null(1.0)
-        .alias("kept"),
+        _share(
+            pl.min_horizontal(share("effective_plays", "plays"), share("effective_likes", "likes"))
+        ).alias("kept"),
+        _share(share("effective_plays", "plays")).alias("kept_plays"),
     )
     works = kept.get_column("work_id").unique().sort()
     removed = (
         rows.filter(pl.col("work_id").is_in(works.implode()))
-        .select(*KEY, "date", *OTHER_INTERACTIONS)
+        .select(*KEY, "date", *OTHER_INTERACTIONS, "ad_revenue_fen")
         .join(kept.lazy(), on=[*KEY, "date"], how="inner")
         .group_by(KEY)
         .agg(
-            ((1.0 - pl.col("kept")) * pl.col(name)).sum().round().cast(pl.Int64).alias(name)
-            for name in OTHER_INTERACTIONS
+            *(
+                ((1.0 - pl.col("kept")) * pl.col(name)).sum().round().cast(pl.Int64).alias(name)
+                for name in OTHER_INTERACTIONS
+            ),
+            ((1.0 - pl.col("kept_plays")) * pl.col("ad_revenue_fen"))
+            .sum()
+            .round()
+            .cast(pl.Int64)
+            .alias("revenue_sum"),
         )
         .collect()
     )
+    # The revenue's spread keeps the undiscounted days: it only sizes the bootstrap's noise.
+    discounted = [*OTHER_INTERACTIONS, "revenue_sum"]
     return (
         totals.join(removed, on=KEY, how="left", suffix="_removed", maintain_order="left")
         .with_columns(
             (pl.col(name) - pl.col(f"{name}_removed").fill_null(0)).alias(name)
-            for name in OTHER_INTERACTIONS
+            for name in discounted
         )
-        .drop(f"{name}_removed" for name in OTHER_INTERACTIONS)
+        .drop(f"{name}_removed" for name in discounted)
     )
+
+
+def _checked(name: str) -> pl.Expr:
+    """A column the checks read; no viewers under positive plays is a gap in the export (a
+    day cannot have plays without a viewer), so it reads as unknown, not as a fact."""
+    if name != "viewers":
+        return pl.col(name)
+    gap = (pl.col("viewers") == 0) & (pl.col("plays") > 0)
+    return pl.when(gap).then(None).otherwise(pl.col("viewers")).alias("viewers")
+
+
+def _share(expr: pl.Expr) -> pl.Expr:
+    """A kept share in [0, 1]; 1 where it cannot be told (nothing was discounted)."""
+    return expr.fill_nan(None).clip(0.0, 1.0).fill_null(1.0)
 
 
 def _totals(rows: pl.LazyFrame, period: Period) -> pl.DataFrame:
