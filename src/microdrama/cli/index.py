@@ -84,6 +84,7 @@ def compute(
     Example: microdrama index compute --period 2025-11
     """
     from microdrama.index import ranking as rankings
+    from microdrama.index.periods import period_name
     from microdrama.index.service import compute_index, latest_run, publish_run
 
     env = runtime()
@@ -91,7 +92,7 @@ def compute(
         with env.unit_of_work() as session:
             if if_missing:
                 try:
-                    run = latest_run(session, period=rankings.period_name(period))
+                    run = latest_run(session, period=period_name(period))
                     console.print(f"period {run.period} already has run #{run.id}; not recomputed")
                     return
                 except MicrodramaError:
@@ -149,13 +150,13 @@ def publish_command(period: PeriodOpt) -> None:
 
     Example: microdrama index publish --period 2025-11
     """
-    from microdrama.index import ranking as rankings
+    from microdrama.index.periods import period_name
     from microdrama.index.service import latest_run, publish_run
 
     env = runtime()
     try:
         with env.unit_of_work() as session:
-            run = latest_run(session, period=rankings.period_name(period))
+            run = latest_run(session, period=period_name(period))
             publish_run(session, run_id=run.id, actor=env.settings.user)
     except MicrodramaError as exc:
         raise _fail(exc) from exc

@@ -96,3 +96,13 @@ def parse_period(
         f"cannot read period '{text}': use a month (2025-11), an ISO week (2025-W47), "
         "a quarter (2025-Q4), a year (2025) or all"
     )
+
+
+def period_name(text: str) -> str:
+    """The canonical name of a period as typed (2025-9 → 2025-09, 2025-w47 → 2025-W47)."""
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        return parse_period(text).name
+    except PeriodError:
+        return text.strip()

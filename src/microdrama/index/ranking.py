@@ -20,7 +20,7 @@ from microdrama.index import engine
 from microdrama.index.config import IndexConfig
 from microdrama.index.filters import RankingFilter, resolve_filter
 from microdrama.index.models import RESULT_COLUMNS, ExpertEstimate, IndexFlag, IndexResult, IndexRun
-from microdrama.index.periods import PeriodError, parse_period
+from microdrama.index.periods import parse_period
 from microdrama.index.schemas import ExpertRow, ExpertsRead, IndexRunRead, RankingPage, RankingRow
 from microdrama.index.service import chosen_run
 from microdrama.review.models import Expert
@@ -29,16 +29,6 @@ from microdrama.review.models import Expert
 # ranking are cached by run, filter and slice; bounded so that memory stays small.
 _PAGE_CACHE_SIZE = 512
 _PAGES: dict[tuple[Any, ...], tuple[int, tuple[RankingRow, ...]]] = {}
-
-
-def period_name(text: str) -> str:
-    """The canonical name of a period as typed (2025-9 → 2025-09, 2025-w47 → 2025-W47)."""
-    if text.strip().lower() == "all":
-        return "all"
-    try:
-        return parse_period(text).name
-    except PeriodError:
-        return text.strip()
 
 
 def ranking(
@@ -55,7 +45,7 @@ def ranking(
     """The ranked works of a run (by default the period's newest), filtered, best first."""
     run = chosen_run(
         session,
-        period=None if period is None else period_name(period),
+        period=period,
         run_id=run_id,
         published_only=published_only,
         prefer_published=prefer_published,
@@ -162,7 +152,7 @@ def explanation(
     """A work's score in a run taken apart, with flags and the change since last period."""
     run = chosen_run(
         session,
-        period=None if period is None else period_name(period),
+        period=period,
         run_id=run_id,
         published_only=published_only,
         prefer_published=prefer_published,
@@ -316,7 +306,7 @@ def expert_estimates(
     """Per-expert leniency, reviews and fit, and per-dimension reliability, of a run."""
     run = chosen_run(
         session,
-        period=None if period is None else period_name(period),
+        period=period,
         run_id=run_id,
         published_only=published_only,
         prefer_published=prefer_published,

@@ -21,7 +21,7 @@ from microdrama.errors import NotFoundError
 from microdrama.index import engine
 from microdrama.index.config import METHOD_VERSION, IndexConfig
 from microdrama.index.models import RESULT_COLUMNS, ExpertEstimate, IndexFlag, IndexResult, IndexRun
-from microdrama.index.periods import Period, parse_period
+from microdrama.index.periods import Period, parse_period, period_name
 from microdrama.index.prepare import prepare
 from microdrama.index.schemas import IndexRunRead
 from microdrama.lake import metrics as lake
@@ -353,9 +353,10 @@ def chosen_run(
 ) -> IndexRun:
     """Run `run_id` (of `period` when both are given), else the period's newest run.
 
-    `prefer_published` takes the newest published run when the period has one: what readers
-    of the command line see unless they pick a run.
+    `period` as typed (2025-9 is 2025-09). `prefer_published` takes the newest published run
+    when the period has one: what readers of the command line see unless they pick a run.
     """
+    period = None if period is None else period_name(period)
     if run_id is not None:
         run = session.get(IndexRun, run_id)
         if run is None or (published_only and not run.published):
