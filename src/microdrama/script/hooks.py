@@ -272,27 +272,23 @@ def suggest_paywall(
     best = max(ordered, key=lambda h: h.score)
     first_in, last_in = ordered[0].episode, ordered[-1].episode
     span = str(first_in) if first_in == last_in else f"{first_in}–{last_in}"
-    if best.hook_kind is not None and first_in == last_in:
-        explanation = _(
-            "Episode {episode} ends on {hook} (line {line}), reversal density "
-            "{reversal:.1f} per 1,000 characters; it is the only episode in the paywall range"
-        ).format(
-            episode=best.episode,
-            hook=_hook_phrase(best.hook_kind, _),
-            line=best.evidence_line,
-            reversal=best.reversal_density,
-        )
-    elif best.hook_kind is not None:
-        explanation = _(
-            "Episode {episode} ends on {hook} (line {line}), reversal density "
-            "{reversal:.1f} per 1,000 characters: the strongest hook in episodes {span}"
-        ).format(
-            episode=best.episode,
-            hook=_hook_phrase(best.hook_kind, _),
-            line=best.evidence_line,
-            reversal=best.reversal_density,
-            span=span,
-        )
+    if best.hook_kind is not None:
+        ending = {
+            "episode": best.episode,
+            "hook": _hook_phrase(best.hook_kind, _),
+            "line": best.evidence_line,
+            "reversal": best.reversal_density,
+        }
+        if first_in == last_in:
+            explanation = _(
+                "Episode {episode} ends on {hook} (line {line}), reversal density "
+                "{reversal:.1f} per 1,000 characters; it is the only episode in the paywall range"
+            ).format(**ending)
+        else:
+            explanation = _(
+                "Episode {episode} ends on {hook} (line {line}), reversal density "
+                "{reversal:.1f} per 1,000 characters: the strongest hook in episodes {span}"
+            ).format(**ending, span=span)
     else:
         explanation = _(
             "No episode in {span} ends on a hook; episode {episode} has the highest reversal "
