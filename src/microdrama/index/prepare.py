@@ -113,16 +113,16 @@ def _discount_other(totals: pl.DataFrame, rows: pl.LazyFrame, flags: pl.DataFram
     if flags.is_empty():
         return totals
 
-    def share(effective: str, raw: str) -> pl.Expr:
+    def ratio(effective: str, raw: str) -> pl.Expr:
         return pl.col(effective) / pl.col(raw).cast(pl.Float64)
 
     kept = flags.select(
         *KEY,
         "date",
-        _share(
-            pl.min_horizontal(share("effective_plays", "plays"), share("effective_likes", "likes"))
+        _kept_share(
+            pl.min_horizontal(ratio("effective_plays", "plays"), ratio("effective_likes", "likes"))
         ).alias("kept"),
-        _share(share("effective_plays", "plays")).alias("kept_plays"),
+        _kept_share(ratio("effective_plays", "plays")).alias("kept_plays"),
     )
     works = kept.get_column("work_id").unique().sort()
     removed = (
@@ -164,7 +164,7 @@ def _checked(name: str) -> pl.Expr:
     return pl.when(gap).then(None).otherwise(pl.col("viewers")).alias("viewers")
 
 
-def _share(expr: pl.Expr) -> pl.Expr:
+def _kept_share(expr: pl.Expr) -> pl.Expr:
     """A kept share in [0, 1]; 1 where it cannot be told (nothing was discounted)."""
     return expr.fill_nan(None).clip(0.0, 1.0).fill_null(1.0)
 

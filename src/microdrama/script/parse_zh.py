@@ -72,13 +72,14 @@ def parse_zh(text: str) -> Script:
 
 @dataclass(slots=True)
 class _OpenSpeech:
-    """A speech that the next line may continue."""
+    """A speech whose cue stood alone (名字：), so its words run on until a blank line.
+
+    Under a cue with words an unmarked line is read as action, as most scripts mean it
+    (苏晴猛地睁开眼睛。).
+    """
 
     element: Element
     last_line: int
-    # The cue stood alone (名字：), so its words run until a blank line. Under a cue with words
-    # an unmarked line is read as action, as most scripts mean it (苏晴猛地睁开眼睛。).
-    open_cue: bool
 
 
 def _excerpt(text: str) -> str:
@@ -99,7 +100,7 @@ class _Parser:
         self.pending_cast: list[str] = []
         self.awaiting: Element | None = None
         self.first_seen: dict[int, int] = {}
-        # The speech the previous line ended in, which the next line may continue.
+        # The open speech the previous line ended in, which the next line may continue.
         self.speech: _OpenSpeech | None = None
 
     def run(self) -> Script:
@@ -274,12 +275,12 @@ class _Parser:
         """A line straight under a speech whose cue stood alone (名字：) is more of that speech,
         up to the first blank line; each line stays its own element, with its own number."""
         speech = self.speech
-        if speech is None or not speech.open_cue or speech.last_line != line.number - 1:
+        if speech is None or speech.last_line != line.number - 1:
             return False
         before = speech.element
         element = Element("dialogue", unquote(text), line.number, before.speaker, before.extension)
         self._add(element)
-        self.speech = _OpenSpeech(element, line.number, open_cue=True)
+        self.speech = _OpenSpeech(element, line.number)
         return True
 
     def _content_line(self, line: Line) -> None:
@@ -378,7 +379,8 @@ class _Parser:
             )
             element.line = line.number
             self._add(element)
-            self.speech = _OpenSpeech(element, line.number, open_cue)
+            if open_cue:
+                self.speech = _OpenSpeech(element, line.number)
             return element
         if start == 0 and end == len(line.fold) and self._continues_speech(line, text):
             return None
