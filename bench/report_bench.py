@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from microdrama.config import Settings
 from microdrama.db.session import make_engine, make_session_factory, unit_of_work
-import microdrama.db.models
+import microdrama.models
 from microdrama.reports.builder import build_report
 settings = Settings(data_dir=Path({data!r}))
 sessions = make_session_factory(make_engine(settings.resolved_database_url))

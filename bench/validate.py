@@ -16,9 +16,9 @@ from microdrama.db.migrate import upgrade
 from microdrama.db.session import make_engine, make_session_factory, unit_of_work
 from microdrama.demo.service import generate, import_demo_file
 from microdrama.demo.simulator import SimulationConfig
-from microdrama.index import validation
-from microdrama.index.config import IndexConfig
-from microdrama.index.experts import fit
+from microdrama.index.method import truth_checks as validation
+from microdrama.index.method.config import IndexConfig
+from microdrama.index.method.experts import fit
 from microdrama.index.ranking import RankingFilter, ranking, results_frame
 from microdrama.index.service import compute_index, reviews_frame, works_frame
 from microdrama.ingest.columns import IMPORT_KINDS

@@ -11,8 +11,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from microdrama.db.migrate import alembic_config, is_current, upgrade
-from microdrama.db.models import Base
 from microdrama.db.session import make_engine
+from microdrama.models import Base
 
 
 def test_the_migrated_schema_matches_the_models(database_url: str) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from microdrama.index.checks import rolling_median, selection_network, sorting_network
+from microdrama.index.method.fake_traffic import rolling_median, selection_network, sorting_network
 
 
 @pytest.mark.parametrize("n", range(1, 11))

@@ -11,10 +11,10 @@ import polars as pl
 import pytest
 
 from microdrama.errors import NotFoundError
-from microdrama.index import engine
-from microdrama.index.config import IndexConfig
-from microdrama.index.periods import parse_period
-from microdrama.index.prepare import prepare
+from microdrama.index.method import engine
+from microdrama.index.method.config import IndexConfig
+from microdrama.index.method.periods import parse_period
+from microdrama.index.method.prepare import prepare
 
 OCTOBER = parse_period("2025-10")
 DAYS = [date(2025, 9, 1) + timedelta(days=i) for i in range(61)]

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from microdrama.demo.simulator import DemoData, SimulationConfig, simulate
-from microdrama.index.experts import DIMENSIONS, METHOD, ExpertModel, ExpertParams, fit
+from microdrama.index.method.experts import DIMENSIONS, METHOD, ExpertModel, ExpertParams, fit
 
 WORK_COLUMNS = [
     "work_id",

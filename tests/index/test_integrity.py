@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microdrama.demo.simulator import DemoData, SimulationConfig, simulate
-from microdrama.index.integrity import METHOD, IntegrityParams, flag_days, summarise
+from microdrama.index.method.integrity import METHOD, IntegrityParams, flag_days, summarise
 
 SMALL = SimulationConfig(works=3_000, days=120)
 START = date(2025, 9, 1)
@@ -413,8 +413,8 @@ def test_a_series_is_judged_alike_whatever_else_the_frame_holds(
 def test_the_rolling_median_and_quantiles_are_polars_own(
     values: list[float | None], window: int
 ) -> None:
-    from microdrama.index.checks import quantiles as _quantiles
-    from microdrama.index.checks import rolling_median as _rolling_median
+    from microdrama.index.method.fake_traffic import quantiles as _quantiles
+    from microdrama.index.method.fake_traffic import rolling_median as _rolling_median
 
     series = pl.Series(values, dtype=pl.Float64)
     x = series.to_numpy().reshape(1, -1)  # one series per row, NaN where unknown
@@ -438,8 +438,8 @@ def test_rows_are_ordered_alike_from_the_ids_and_from_their_codes(
 ) -> None:
     from datetime import date, timedelta
 
-    from microdrama.index.integrity import order_rows
-    from microdrama.index.prepare import _order
+    from microdrama.index.method.integrity import order_rows
+    from microdrama.index.method.prepare import _order
 
     works = pl.Enum([f"W{i}" for i in range(6)])
     platforms = pl.Enum(["a", "b", "c"])

@@ -7,9 +7,9 @@ from datetime import date
 import numpy as np
 import pytest
 
-from microdrama.index.config import DATA_DIMENSIONS, IndexConfig
-from microdrama.index.periods import PeriodError, parse_period
-from microdrama.index.scoring import (
+from microdrama.index.method.config import DATA_DIMENSIONS, IndexConfig
+from microdrama.index.method.periods import PeriodError, parse_period
+from microdrama.index.method.scoring import (
     Layout,
     cohort_percentiles,
     composite,
@@ -18,7 +18,7 @@ from microdrama.index.scoring import (
     to_works,
     weighted_nanmean,
 )
-from microdrama.index.uncertainty import Intervals, tiers
+from microdrama.index.method.uncertainty import Intervals, tiers
 
 
 @pytest.mark.parametrize(

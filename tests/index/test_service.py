@@ -14,8 +14,8 @@ from microdrama.db.session import unit_of_work
 from microdrama.demo.service import import_demo_file, write_files
 from microdrama.demo.simulator import DemoData, SimulationConfig, simulate
 from microdrama.errors import NotFoundError
-from microdrama.index import validation
-from microdrama.index.config import METHOD_VERSION, IndexConfig
+from microdrama.index.method import truth_checks as validation
+from microdrama.index.method.config import METHOD_VERSION, IndexConfig
 from microdrama.index.ranking import (
     RankingFilter,
     expert_estimates,
@@ -234,7 +234,7 @@ def test_a_computation_split_into_partitions_gives_the_same_ranking(
 def test_the_ranking_does_not_depend_on_how_many_threads_share_the_work(
     loaded: sessionmaker[Session], settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from microdrama.index import integrity, uncertainty
+    from microdrama.index.method import integrity, uncertainty
 
     dumps = []
     for workers in (1, 3):
@@ -250,7 +250,7 @@ def test_the_ranking_does_not_depend_on_how_many_threads_share_the_work(
 def test_a_results_detail_is_written_as_json_with_what_the_engine_describes() -> None:
     import json
 
-    from microdrama.index import engine
+    from microdrama.index.method import engine
 
     results = pl.DataFrame(
         {

@@ -11,7 +11,6 @@ import pytest
 import xlsxwriter
 
 from microdrama.errors import MicrodramaError
-from microdrama.ingest import readers
 from microdrama.ingest.columns import canonical_name
 from microdrama.ingest.readers import (
     ReadError,
@@ -20,6 +19,8 @@ from microdrama.ingest.readers import (
     detect_format,
     open_table,
 )
+from microdrama.ingest.readers.cells import float_text
+from microdrama.ingest.readers.encoding import CHUNK_BYTES, SAMPLE_BYTES
 
 
 def rows(table: SourceTable) -> list[dict[str, str | int | None]]:
@@ -278,7 +279,7 @@ def test_parquet_columns_become_text_numbered_as_if_under_a_header(tmp_path: Pat
 def test_floats_print_without_exponents_or_trailing_zeros():
     cells = [0.0, -12000.0, 12000.5, 1e-7, -2.5e-5, 1.5e17, 123456789.125, float("inf")]
     frame = pl.DataFrame({"x": cells})
-    texts = frame.select(readers._float_text(pl.col("x")).alias("x"))["x"].to_list()
+    texts = frame.select(float_text(pl.col("x")).alias("x"))["x"].to_list()
     assert texts == [
         "0",
         "-12000",
@@ -324,7 +325,7 @@ def test_encodings_are_told_from_the_bytes(tmp_path: Path):
 
 def test_a_utf8_character_cut_at_the_sample_edge_is_still_utf8(tmp_path: Path):
     # "剧" is three bytes; starting it one byte before the edge cuts it in the sample.
-    padding = "a" * (readers._SAMPLE_BYTES - 1)
+    padding = "a" * (SAMPLE_BYTES - 1)
     source = write(tmp_path / "w.csv", padding + "剧\n")
     assert detect_encoding(source) == "utf-8"
 
@@ -338,7 +339,7 @@ def gb18030_lines(count: int) -> list[str]:
 def test_a_multi_megabyte_gb18030_file_transcodes_across_chunk_boundaries(tmp_path: Path):
     lines = gb18030_lines(120_000)
     body = ("\n".join(lines) + "\n").encode("gb18030")
-    chunk = readers._CHUNK_BYTES
+    chunk = CHUNK_BYTES
     # Spaces after the header (trimmed away) slide the chunk edges into a character.
     headers = (f"作品ID,剧名,播放量{' ' * pad}\n".encode("gb18030") for pad in range(40))
     data = next(head + body for head in headers if _cuts_a_character(head + body, chunk))
@@ -374,7 +375,7 @@ def test_undecodable_bytes_name_the_file_the_encoding_and_the_line(tmp_path: Pat
 
 def test_invalid_utf8_after_the_sample_is_reported_with_its_line(tmp_path: Path):
     body = "".join(f"W{i},霸总归来第{i}集\n" for i in range(80_000)).encode()
-    assert len(body) > readers._SAMPLE_BYTES
+    assert len(body) > SAMPLE_BYTES
     source = tmp_path / "bad.csv"
     source.write_bytes("作品ID,剧名\n".encode() + body + b"W,\xff\n")
     with pytest.raises(ReadError, match=r"bad\.csv, line 80002: .*not valid UTF-8"):

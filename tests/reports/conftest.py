@@ -18,7 +18,7 @@ from microdrama.db.migrate import upgrade
 from microdrama.db.session import make_engine, make_session_factory, unit_of_work
 from microdrama.demo.service import import_demo_file, write_files
 from microdrama.demo.simulator import SimulationConfig, simulate
-from microdrama.index.config import IndexConfig
+from microdrama.index.method.config import IndexConfig
 from microdrama.index.service import compute_index
 from microdrama.ingest.columns import IMPORT_KINDS
 from microdrama.reports.builder import BuiltReport, build_report

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from microdrama.accounts import service as accounts
+from microdrama.app import create_app
 from microdrama.db.session import unit_of_work
-from microdrama.web.app import create_app
 from tests.reports.conftest import Market
 
 

@@ -244,7 +244,7 @@ def test_a_hundred_episode_script_breaks_down_into_all_its_scenes() -> None:
 
 
 def test_a_group_cue_is_a_line_for_each_speaker() -> None:
-    from microdrama.script.parser import parse_text
+    from microdrama.script.parse import parse_text
 
     script = parse_text(
         "第1集\n1-1 日 内 客厅\n人物：林晚、顾辰\n林晚、顾辰（同时）：你好！\n林晚：再见。\n"

@@ -17,7 +17,7 @@ from microdrama.script.compliance.engine import (
 from microdrama.script.compliance.filing import FilingData
 from microdrama.script.compliance.rules import RuleSet, load_rule_set
 from microdrama.script.document import Element, ElementKind, Episode, Scene, Script
-from microdrama.script.parser import parse_text
+from microdrama.script.parse import parse_text
 
 FILLER = "林晚推开会议室的门，众人的目光落在她身上。"
 

@@ -63,7 +63,7 @@ def test_a_look_alike_line_is_not_reported(rules: RuleSet, text: str) -> None:
 def test_threats_in_speech_are_not_excused_by_a_word_of_the_law() -> None:
     from microdrama.script.compliance.engine import review
     from microdrama.script.compliance.rules import load_rule_set
-    from microdrama.script.parse_zh import parse_zh
+    from microdrama.script.parse.zh import parse_zh
 
     script = parse_zh(
         "第1集\n1-1 日 内 客厅\n张三：敢去法院告我，我杀了你！\n"

@@ -9,7 +9,7 @@ import pytest
 from microdrama.errors import RuleFileError
 from microdrama.script.compliance.engine import review, review_texts
 from microdrama.script.compliance.rules import load_rule_set
-from microdrama.script.parser import parse_text
+from microdrama.script.parse import parse_text
 
 TRADITIONAL = """《繁體測試》
 第1集

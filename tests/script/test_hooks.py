@@ -175,7 +175,7 @@ def test_paywall_reasons_go_through_gettext() -> None:
 
 
 def test_an_episode_ending_on_a_paywall_mark_ends_on_a_hook() -> None:
-    from microdrama.script.parser import parse_text
+    from microdrama.script.parse import parse_text
 
     script = parse_text("第1集\n1-1 日 内 客厅\n林晚：你到底是谁\n【付费卡点】\n")
     assert episode_hooks(script.episodes[0]).hook_kind == "marked"

@@ -8,7 +8,7 @@ import pytest
 
 from microdrama.errors import ScriptFormatError
 from microdrama.script.document import Element, Script
-from microdrama.script.parse_fdx import parse_fdx
+from microdrama.script.parse.fdx import parse_fdx
 
 SHARED_FDX = Path(__file__).resolve().parents[2].parent / "shared" / "scripts" / "fdx"
 

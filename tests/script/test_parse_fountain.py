@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from microdrama.script.document import Element, Script
-from microdrama.script.parse_fountain import parse_fountain, split_cue, split_heading
-from microdrama.script.sources import decode_text
+from microdrama.script.parse.fountain import parse_fountain, split_cue, split_heading
+from microdrama.script.parse.sources import decode_text
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "scripts"
 
@@ -59,7 +59,7 @@ def test_brick_and_steel_with_mixed_line_ends_has_eight_scenes_and_its_title_pag
 
 
 def test_big_fish_keeps_extensions_and_agrees_with_the_fdx_scene_count(samples: Path) -> None:
-    from microdrama.script.parse_fdx import parse_fdx
+    from microdrama.script.parse.fdx import parse_fdx
 
     fountain = read(samples / "fountain" / "Big-Fish.fountain")
     fdx = parse_fdx((samples / "fdx" / "Big-Fish.fdx").read_bytes())
@@ -271,7 +271,7 @@ def test_an_unclosed_note_or_boneyard_is_kept_as_text() -> None:
 
 
 def test_crlf_and_lf_mixed_keep_their_line_numbers() -> None:
-    from microdrama.script.parser import parse_text
+    from microdrama.script.parse import parse_text
 
     script = parse_text("INT. A - DAY\r\n\r\nOne.\n\nTWO\r\nHi.\r\n", format="fountain")
     assert [(e.kind, e.line) for e in elements(script)] == [("action", 3), ("dialogue", 6)]

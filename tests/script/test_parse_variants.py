@@ -7,10 +7,10 @@ import pytest
 
 from microdrama.script.breakdown import breakdown, day_night
 from microdrama.script.document import Element, Script
-from microdrama.script.parse_fdx import parse_fdx
-from microdrama.script.parse_fountain import parse_fountain
-from microdrama.script.parse_zh import parse_zh
-from microdrama.script.parser import parse_bytes
+from microdrama.script.parse import parse_bytes
+from microdrama.script.parse.fdx import parse_fdx
+from microdrama.script.parse.fountain import parse_fountain
+from microdrama.script.parse.zh import parse_zh
 from microdrama.script.service import script_lang
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from microdrama.script.document import Element, Scene, Script
-from microdrama.script.parse_zh import parse_zh
-from microdrama.script.zh_grammar import zh_number
+from microdrama.script.parse.zh import parse_zh
+from microdrama.script.parse.zh_grammar import zh_number
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_ZH = Path(__file__).resolve().parents[2].parent / "shared" / "scripts" / "zh"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from microdrama.script.document import Element, Scene, Script
-from microdrama.script.parse_zh import parse_zh
-from microdrama.script.parser import parse_bytes
+from microdrama.script.parse import parse_bytes
+from microdrama.script.parse.zh import parse_zh
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

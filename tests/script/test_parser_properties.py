@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from microdrama.errors import ScriptFormatError
 from microdrama.script.document import Script
-from microdrama.script.parser import parse_bytes, parse_text
-from microdrama.script.sources import normalise_newlines
+from microdrama.script.parse import parse_bytes, parse_text
+from microdrama.script.parse.sources import normalise_newlines
 
 # Pieces a script is made of, so random text often looks like one and reaches deep branches.
 PIECES = [

@@ -10,8 +10,8 @@ import pytest
 from docx import Document
 
 from microdrama.errors import ReadError, ScriptFormatError
-from microdrama.script.parser import parse_bytes, parse_file, parse_text, sniff_format
-from microdrama.script.sources import decode_text, read_source
+from microdrama.script.parse import parse_bytes, parse_file, parse_text, sniff_format
+from microdrama.script.parse.sources import decode_text, read_source
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "scripts"

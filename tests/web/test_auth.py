@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from microdrama.accounts import service as accounts
+from microdrama.app import create_app
 from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
 from microdrama.index.service import compute_index
-from microdrama.web.app import create_app
 
 from ..index.test_service import FAST, demo, loaded  # noqa: F401  (fixtures)
 

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from microdrama.accounts import service as accounts
+from microdrama.app import create_app
 from microdrama.catalog.models import Work
 from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
 from microdrama.index.service import compute_index
 from microdrama.panels import service as panels
-from microdrama.web.app import create_app
 
 from ..index.test_service import FAST, demo, loaded  # noqa: F401  (fixtures)
 

@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from microdrama.app import create_app
 from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
 from microdrama.ingest.service import import_file
-from microdrama.web.app import create_app
 
 from ..ingest.test_service import METRICS, WORKS_ZH
 

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from microdrama.accounts import service as accounts
+from microdrama.app import create_app
 from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
-from microdrama.web.app import create_app
 
 from ..ingest.test_service import WORKS_ZH
 

@@ -11,11 +11,11 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
+from microdrama.app import create_app
 from microdrama.config import Settings
 from microdrama.db.migrate import upgrade
 from microdrama.db.session import make_engine, make_session_factory, unit_of_work
 from microdrama.ingest.service import import_file
-from microdrama.web.app import create_app
 
 from ..ingest.test_service import METRICS, WORKS_ZH
 

@@ -84,7 +84,7 @@ def compute(
     Example: microdrama index compute --period 2025-11
     """
     from microdrama.index import ranking as rankings
-    from microdrama.index.periods import period_name
+    from microdrama.index.method.periods import period_name
     from microdrama.index.service import compute_index, latest_run, publish_run
 
     env = runtime()
@@ -150,7 +150,7 @@ def publish_command(period: PeriodOpt) -> None:
 
     Example: microdrama index publish --period 2025-11
     """
-    from microdrama.index.periods import period_name
+    from microdrama.index.method.periods import period_name
     from microdrama.index.service import latest_run, publish_run
 
     env = runtime()

@@ -41,7 +41,7 @@ class Runtime:
 def runtime() -> Runtime:
     """Build the runtime once per process, migrating the database on first use."""
     # Every model must be mapped before the first flush, whichever command runs.
-    import microdrama.db.models  # noqa: F401
+    import microdrama.models  # noqa: F401
     from microdrama.config import get_settings
     from microdrama.db.migrate import upgrade
     from microdrama.db.session import make_engine, make_session_factory

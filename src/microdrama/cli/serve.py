@@ -22,7 +22,7 @@ def serve(
     """
     import uvicorn
 
-    from microdrama.web.app import create_app
+    from microdrama.app import create_app
 
     env = runtime()
     console.print(f"serving http://{host}:{port}  (API docs at /docs)")
@@ -30,7 +30,7 @@ def serve(
         uvicorn.run(create_app(env.settings), host=host, port=port, log_level="info")
     else:
         uvicorn.run(
-            "microdrama.web.app:create_app_from_env",
+            "microdrama.app:create_app_from_env",
             factory=True,
             host=host,
             port=port,

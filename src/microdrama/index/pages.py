@@ -14,7 +14,7 @@ from microdrama.catalog import service as catalog
 from microdrama.errors import NotFoundError
 from microdrama.index import filters
 from microdrama.index import ranking as rankings
-from microdrama.index.config import DATA_DIMENSIONS
+from microdrama.index.method.config import DATA_DIMENSIONS
 from microdrama.index.schemas import RankingRow
 from microdrama.index.service import compute_index, list_runs, publish_run
 from microdrama.web.auth import (

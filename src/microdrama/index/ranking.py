@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session, defer, selectinload
 from microdrama.catalog.models import Work, WorkPlatform
 from microdrama.catalog.service import filtered
 from microdrama.errors import NotFoundError
-from microdrama.index import engine
-from microdrama.index.config import IndexConfig
 from microdrama.index.filters import RankingFilter, resolve_filter
+from microdrama.index.method import engine
+from microdrama.index.method.config import IndexConfig
+from microdrama.index.method.periods import parse_period
 from microdrama.index.models import RESULT_COLUMNS, ExpertEstimate, IndexFlag, IndexResult, IndexRun
-from microdrama.index.periods import parse_period
 from microdrama.index.schemas import ExpertRow, ExpertsRead, IndexRunRead, RankingPage, RankingRow
 from microdrama.index.service import chosen_run
 from microdrama.review.models import Expert

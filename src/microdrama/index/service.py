@@ -18,11 +18,11 @@ from microdrama.catalog.service import is_simulated, primary_genre
 from microdrama.config import Settings
 from microdrama.db.upsert import chunked
 from microdrama.errors import NotFoundError
-from microdrama.index import engine
-from microdrama.index.config import METHOD_VERSION, IndexConfig
+from microdrama.index.method import engine
+from microdrama.index.method.config import METHOD_VERSION, IndexConfig
+from microdrama.index.method.periods import Period, parse_period, period_name
+from microdrama.index.method.prepare import prepare
 from microdrama.index.models import RESULT_COLUMNS, ExpertEstimate, IndexFlag, IndexResult, IndexRun
-from microdrama.index.periods import Period, parse_period, period_name
-from microdrama.index.prepare import prepare
 from microdrama.index.schemas import IndexRunRead
 from microdrama.lake import metrics as lake
 from microdrama.review.models import Expert, ExpertReview

@@ -6,8 +6,8 @@ from typing import Any
 
 import polars as pl
 
+from microdrama.i18n import N_
 from microdrama.reports.data import ReportData
-from microdrama.reports.errors import N_
 from microdrama.reports.queries import QUERIES
 from microdrama.reports.scope import ScopedWorks
 from microdrama.reports.texts import Section, Table, Texts

@@ -20,8 +20,9 @@ from microdrama.catalog.service import is_simulated
 from microdrama.config import Settings
 from microdrama.demo import SIMULATED_NOTICE
 from microdrama.errors import MicrodramaError
+from microdrama.i18n import Translator
+from microdrama.index.method.periods import parse_period
 from microdrama.index.models import IndexRun
-from microdrama.index.periods import parse_period
 from microdrama.index.service import compute_index
 from microdrama.ingest.models import ImportRecord
 from microdrama.lake import metrics as lake
@@ -36,7 +37,6 @@ from microdrama.reports.queries import QUERIES, run_all
 from microdrama.reports.scope import Scope, parse_scope, resolve_scope
 from microdrama.reports.texts import Texts
 from microdrama.reports.windows import Windows, windows_of
-from microdrama.web.i18n import Translator
 
 __all__ = ["SCHEMA_VERSION", "BuiltReport", "ReportError", "build_report", "prepare_index"]
 

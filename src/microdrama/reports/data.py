@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from microdrama.catalog.models import City, Company, Platform, Work, WorkCompany
 from microdrama.catalog.service import primary_genre
+from microdrama.index.method.periods import Period
 from microdrama.index.models import ExpertEstimate, IndexFlag, IndexResult, IndexRun
-from microdrama.index.periods import Period
 from microdrama.lake import metrics as lake
 from microdrama.review.models import ExpertReview
 

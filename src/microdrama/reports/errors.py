@@ -12,13 +12,9 @@ from collections.abc import Callable
 from functools import cache
 
 from microdrama.errors import MicrodramaError
+from microdrama.i18n import N_
 
 Gettext = Callable[[str], str]
-
-
-def N_(message: str) -> str:
-    """Mark a message for translation where it is defined; it is translated where shown."""
-    return message
 
 
 NO_DATA = N_("no daily metrics for {period}: nothing to report")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from microdrama.config import Settings
 from microdrama.errors import NotFoundError
-from microdrama.index.periods import parse_period
+from microdrama.index.method.periods import parse_period
 from microdrama.reports import jobs
 from microdrama.reports.builder import LANGS
 from microdrama.reports.errors import BUSY, UNKNOWN_LANG, ReportError

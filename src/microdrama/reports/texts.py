@@ -10,9 +10,9 @@ from typing import Any
 import polars as pl
 
 from microdrama.catalog.vocab import MODELS
+from microdrama.i18n import N_
 from microdrama.reports import fmt
 from microdrama.reports.charts import ChartSpec as _ChartSpec
-from microdrama.reports.errors import N_
 from microdrama.reports.findings import Finding, Gettext, genre_name
 
 Formatter = Callable[[Any], str]

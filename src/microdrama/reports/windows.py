@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from microdrama.index.periods import Period, parse_period
+from microdrama.index.method.periods import Period, parse_period
 from microdrama.lake import metrics as lake
 from microdrama.reports.errors import NO_DATA, ReportError
 

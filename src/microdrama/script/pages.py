@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from microdrama.accounts.roles import role
 from microdrama.errors import MicrodramaError
+from microdrama.i18n import Translator
 from microdrama.script import export, service
 from microdrama.script.review_html import highlight, review_html
 from microdrama.web.auth import CsrfChecked, SignedIn, require
 from microdrama.web.deps import SettingsDep, TranslatorDep
-from microdrama.web.i18n import Translator
 from microdrama.web.templating import render, templates
 
 router = APIRouter(include_in_schema=False)

@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 from microdrama.errors import NotFoundError
+from microdrama.i18n import Translator
 from microdrama.script import export
 from microdrama.script.breakdown import Breakdown, BreakdownConfig, breakdown
 from microdrama.script.compliance.engine import Finding, has_blocking, review, review_texts
 from microdrama.script.compliance.filing import FilingData
 from microdrama.script.compliance.rules import RuleSet, load_rule_set
 from microdrama.script.document import SCHEMA_VERSION, Script
-from microdrama.script.parser import parse_bytes
-from microdrama.script.sources import normalise_newlines, read_source
+from microdrama.script.parse import parse_bytes
+from microdrama.script.parse.sources import normalise_newlines, read_source
 from microdrama.script.subtitles import SUBTITLE_SUFFIXES, subtitle_lines
-from microdrama.web.i18n import Translator
 
 Gettext = Callable[[str], str]
 ExportFormat = Literal["json", "csv", "characters.csv", "html", "uss"]

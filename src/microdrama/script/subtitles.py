@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from microdrama.script.sources import decode_text, normalise_newlines
+from microdrama.script.parse.sources import decode_text, normalise_newlines
 
 SUBTITLE_SUFFIXES = (".srt", ".vtt")
 _TIMING = re.compile(

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from microdrama.config import Settings
-from microdrama.web.i18n import Translator, choose_locale
+from microdrama.i18n import Translator, choose_locale
 
 
 def open_session(request: Request) -> Iterator[Session]:

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from microdrama.web.i18n import LOCALES, Translator
+from microdrama.i18n import LOCALES, Translator
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from microdrama.db.models import Base
+from microdrama.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -6,8 +6,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
-from microdrama.index.experts import ExpertParams
-from microdrama.index.integrity import IntegrityParams
+from microdrama.index.method.experts import ExpertParams
+from microdrama.index.method.integrity import IntegrityParams
 
 METHOD_VERSION = "star-1.2"
 DATA_DIMENSIONS = ("reach", "engagement", "commercial", "reputation", "momentum")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from microdrama.index.config import IndexConfig
+from microdrama.index.method.config import IndexConfig
 
 KEY = ["work_id", "platform"]
 # The groups a cohort's scale spans, narrowest first (`_all`: one group of every row).

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from microdrama.script.document import Element, Episode, Problem, Scene, Script
-from microdrama.script.zh_grammar import (
+from microdrama.script.parse.zh_grammar import (
     ALONE_CUE,
     BIO,
     BRACKET,
@@ -47,7 +47,7 @@ from microdrama.script.zh_grammar import (
     unquote,
     valid_speaker,
 )
-from microdrama.script.zh_speech import group, joined, next_speech, speech
+from microdrama.script.parse.zh_speech import group, joined, next_speech, speech
 
 _ACTION_MARKS = re.compile("[△▲]")
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from microdrama.script.document import Element, Episode, Scene, Script
-from microdrama.script.zh_grammar import known_heading, normalise_extension, zh_number
+from microdrama.script.parse.zh_grammar import known_heading, normalise_extension, zh_number
 
 _TITLE_KEY = re.compile(r"^(?P<key>[^\s:：][^:：]{0,40}?)\s*[:：](?P<value>.*)$")
 _HEADING = re.compile(

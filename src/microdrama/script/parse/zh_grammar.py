@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from microdrama.script.zh_lines import FOLD, Line, prepare_lines
+from microdrama.script.parse.zh_lines import FOLD, Line, prepare_lines
 
 __all__ = ["FOLD", "Line", "prepare_lines"]  # re-exported for the parser
 

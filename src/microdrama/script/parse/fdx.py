@@ -13,8 +13,8 @@ from xml.parsers import expat
 
 from microdrama.errors import ScriptFormatError
 from microdrama.script.document import Element, ElementKind, Episode, Scene, Script
-from microdrama.script.parse_fountain import split_cue, split_heading
-from microdrama.script.zh_grammar import FOLD, Line, episode_header, known_heading
+from microdrama.script.parse.fountain import split_cue, split_heading
+from microdrama.script.parse.zh_grammar import FOLD, Line, episode_header, known_heading
 
 _CONTENT = ("FinalDraft", "Content", "Paragraph")
 _TITLE_PAGE = ("FinalDraft", "TitlePage", "Content", "Paragraph")

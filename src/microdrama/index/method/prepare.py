@@ -23,9 +23,9 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from microdrama.index import integrity
-from microdrama.index.config import IndexConfig
-from microdrama.index.periods import Period
+from microdrama.index.method import integrity
+from microdrama.index.method.config import IndexConfig
+from microdrama.index.method.periods import Period
 
 KEY = ["work_id", "platform"]
 # Days of data before the previous window that the integrity baselines may lean on.

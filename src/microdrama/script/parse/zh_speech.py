@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from microdrama.script.document import Element
-from microdrama.script.zh_grammar import (
+from microdrama.script.parse.zh_grammar import (
     BOUNDARY,
     FOLD,
     GROUP_SPLIT,

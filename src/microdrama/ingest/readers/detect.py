@@ -4,9 +4,9 @@ Every table carries `__row`, the row number a user sees in the file, so validati
 point at a line. Text files are recognised by content and decoded from UTF-8 (with or without
 BOM), GB18030/GBK or UTF-16; non-UTF-8 text is transcoded to a UTF-8 copy in chunks.
 
-This module is the entry point; the readers live beside it: `readers_text` (CSV, TSV, JSON
-Lines), `readers_binary` (Parquet, XLSX), with `text_encoding` (bytes to UTF-8), `cell_text`
-(typed values to text) and `source_table` (the returned table, header and row helpers).
+This module is the entry point; the readers live beside it: `text` (CSV, TSV, JSON Lines),
+`binary` (Parquet, XLSX), with `encoding` (bytes to UTF-8), `cells` (typed values to text) and
+`table` (the returned table, header and row helpers).
 """
 
 from __future__ import annotations
@@ -17,31 +17,10 @@ from pathlib import Path
 import polars as pl
 
 from microdrama.errors import ReadError
-from microdrama.ingest.cell_text import float_text
-from microdrama.ingest.readers_binary import open_parquet, open_xlsx
-from microdrama.ingest.readers_text import open_delimited, open_jsonl, sniff_separator
-from microdrama.ingest.source_table import ROW, FileFormat, HeaderHint, SourceTable
-from microdrama.ingest.text_encoding import (
-    CHUNK_BYTES,
-    SAMPLE_BYTES,
-    detect_encoding,
-    sample_text,
-)
-
-__all__ = [
-    "ROW",
-    "FileFormat",
-    "ReadError",
-    "SourceTable",
-    "detect_encoding",
-    "detect_format",
-    "open_table",
-]
-
-# Internals the reader tests reach through this module.
-_float_text = float_text
-_SAMPLE_BYTES = SAMPLE_BYTES
-_CHUNK_BYTES = CHUNK_BYTES
+from microdrama.ingest.readers.binary import open_parquet, open_xlsx
+from microdrama.ingest.readers.encoding import detect_encoding, sample_text
+from microdrama.ingest.readers.table import FileFormat, HeaderHint, SourceTable
+from microdrama.ingest.readers.text import open_delimited, open_jsonl, sniff_separator
 
 
 def detect_format(path: Path) -> FileFormat:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from microdrama.errors import ReadError
 from microdrama.script.document import Problem, Script
-from microdrama.script.parse_fdx import parse_fdx
-from microdrama.script.parse_fountain import parse_fountain
-from microdrama.script.parse_zh import has_zh_markers, parse_zh
-from microdrama.script.sources import normalise_newlines, read_source
+from microdrama.script.parse.fdx import parse_fdx
+from microdrama.script.parse.fountain import parse_fountain
+from microdrama.script.parse.sources import normalise_newlines, read_source
+from microdrama.script.parse.zh import has_zh_markers, parse_zh
 
 FORMATS = ("zh", "fountain", "fdx")
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import polars as pl
 
 from microdrama.errors import ReadError
-from microdrama.ingest.cell_text import as_text
-from microdrama.ingest.source_table import (
+from microdrama.ingest.readers.cells import as_text
+from microdrama.ingest.readers.encoding import SAMPLE_BYTES, decoded_lines, sample_text, utf8_copy
+from microdrama.ingest.readers.table import (
     HEADER_SEARCH_LINES,
     ROW,
     FileFormat,
@@ -27,7 +28,6 @@ from microdrama.ingest.source_table import (
     header_names,
     no_header,
 )
-from microdrama.ingest.text_encoding import SAMPLE_BYTES, decoded_lines, sample_text, utf8_copy
 
 _SEPARATORS = (",", "\t", ";")
 _QUOTED = re.compile(r'"[^"]*"')

@@ -65,7 +65,9 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.https_only,
         max_age=14 * 24 * 3600,
     )
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.mount(
+        "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
+    )
     app.include_router(catalog_api.router)
     app.include_router(catalog_pages.router)
     app.include_router(index_api.router)

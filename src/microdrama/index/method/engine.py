@@ -16,13 +16,20 @@ import numpy as np
 import polars as pl
 
 from microdrama.errors import NotFoundError
-from microdrama.index import experts as expert_model
-from microdrama.index.config import DATA_DIMENSIONS, METHOD_VERSION, IndexConfig
-from microdrama.index.dimensions import raw_metrics
-from microdrama.index.periods import Period
-from microdrama.index.prepare import Prepared
-from microdrama.index.scoring import Layout, contributions
-from microdrama.index.uncertainty import Expert, Noise, bootstrap, point_scores, stability, tiers
+from microdrama.index.method import experts as expert_model
+from microdrama.index.method.config import DATA_DIMENSIONS, METHOD_VERSION, IndexConfig
+from microdrama.index.method.dimensions import raw_metrics
+from microdrama.index.method.periods import Period
+from microdrama.index.method.prepare import Prepared
+from microdrama.index.method.scoring import Layout, contributions
+from microdrama.index.method.uncertainty import (
+    Expert,
+    Noise,
+    bootstrap,
+    point_scores,
+    stability,
+    tiers,
+)
 
 
 @dataclass(frozen=True)

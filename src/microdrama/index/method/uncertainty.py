@@ -20,8 +20,8 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.stats import kendalltau
 
-from microdrama.index.config import DATA_DIMENSIONS, IndexConfig
-from microdrama.index.scoring import (
+from microdrama.index.method.config import DATA_DIMENSIONS, IndexConfig
+from microdrama.index.method.scoring import (
     F64,
     I64,
     Layout,

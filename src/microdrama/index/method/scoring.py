@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from microdrama.index.config import DATA_DIMENSIONS, IndexConfig
+from microdrama.index.method.config import DATA_DIMENSIONS, IndexConfig
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]

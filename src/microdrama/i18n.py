@@ -1,4 +1,8 @@
-"""Translations for pages: Babel message catalogues, chosen per request (zh-CN first)."""
+"""Translation kit for pages, reports and the command line: Babel catalogues, zh-CN first.
+
+Mark a message with `N_` where it is defined and translate it with a `Translator` where it is
+shown; `make messages` extracts both `_()` and `N_()` calls into the catalogues.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,40 @@ from babel import negotiate_locale
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-LOCALE_DIR = Path(__file__).parent.parent / "locale"
+LOCALE_DIR = Path(__file__).parent / "locale"
 LOCALES = ("zh_CN", "en")
 DEFAULT_LOCALE = "zh_CN"
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown."""
+    return message
+
+
+# Messages shown through a variable (`_(role | capitalize)`), listed so extraction keeps them.
+DYNAMIC_MESSAGES = (
+    # company roles and credit roles
+    N_("Producer"),
+    N_("Publisher"),
+    N_("Distributor"),
+    N_("Director"),
+    N_("Screenwriter"),
+    N_("Lead actor"),
+    # account roles
+    N_("Admin"),
+    N_("Analyst"),
+    N_("Viewer"),
+    # import kinds
+    N_("Metrics"),
+    N_("Ratings"),
+    # expert dimensions
+    N_("Values"),
+    N_("Artistry"),
+    N_("Production"),
+    N_("Innovation"),
+    # panel states
+    N_("Open"),
+)
 
 
 @cache

@@ -53,8 +53,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from microdrama.index import checks
-from microdrama.index.checks import IntegrityParams
+from microdrama.index.method import fake_traffic as checks
+from microdrama.index.method.fake_traffic import IntegrityParams
 
 __all__ = [
     "CHECKED",

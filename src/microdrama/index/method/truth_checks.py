@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 from scipy.stats import spearmanr
 
-from microdrama.index.experts import DIMENSIONS
+from microdrama.index.method.experts import DIMENSIONS
 
 
 def quality_correlation(results: pl.DataFrame, truth_works: pl.DataFrame) -> float:

@@ -9,8 +9,8 @@ import fastexcel
 import polars as pl
 
 from microdrama.errors import ReadError
-from microdrama.ingest.cell_text import as_text
-from microdrama.ingest.source_table import (
+from microdrama.ingest.readers.cells import as_text
+from microdrama.ingest.readers.table import (
     ROW,
     HeaderHint,
     HeaderRecord,

@@ -1,0 +1,1 @@
+"""The Star Index method (pure): data frames in, scores, intervals and explanations out."""
