@@ -1,4 +1,5 @@
-"""The web application factory."""
+"""The web application factory: the top floor, where every domain's routes, templates and
+page sections meet. Nothing below this module imports it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -15,14 +16,27 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from microdrama.accounts import admin_pages
 from microdrama.accounts import pages as account_pages
+from microdrama.accounts.auth import current_user
 from microdrama.catalog import api as catalog_api
 from microdrama.catalog import pages as catalog_pages
 from microdrama.config import Settings
 from microdrama.db.migrate import upgrade
 from microdrama.db.session import make_engine, make_session_factory
-from microdrama.errors import MicrodramaError, NotFoundError
+from microdrama.errors import (
+    ConfigurationError,
+    Conflict,
+    Forbidden,
+    ImportRejected,
+    InvalidRequest,
+    MicrodramaError,
+    NotFoundError,
+    ReadError,
+    TooLarge,
+    Unavailable,
+)
 from microdrama.index import api as index_api
 from microdrama.index import pages as index_pages
+from microdrama.index import sections as index_sections
 from microdrama.ingest import api as ingest_api
 from microdrama.ingest import pages as ingest_pages
 from microdrama.panels import api as panel_api
@@ -32,11 +46,81 @@ from microdrama.reports import api as report_api
 from microdrama.reports import pages as report_pages
 from microdrama.script import api as script_api
 from microdrama.script import pages as script_pages
-from microdrama.web.auth import LoginThrottle, current_user, secret_key
+from microdrama.script.review_html import highlight
+from microdrama.web.auth import LoginThrottle, secret_key
+from microdrama.web.sections import add_section
+from microdrama.web.templating import build_templates
+
+PACKAGE = Path(__file__).parent
+
+# Every domain's routers, in the order their routes are matched.
+ROUTERS: tuple[APIRouter, ...] = (
+    catalog_api.router,
+    catalog_pages.router,
+    index_api.router,
+    index_pages.router,
+    account_pages.router,
+    admin_pages.router,
+    ingest_api.router,
+    ingest_pages.router,
+    panel_api.router,
+    panel_pages.router,
+    producer_pages.router,
+    report_api.router,
+    report_pages.router,
+    script_api.router,
+    script_pages.router,
+)
+
+# Domains whose pages render templates of their own, from `<domain>/templates/`.
+PAGE_DOMAINS = (
+    "accounts",
+    "catalog",
+    "index",
+    "ingest",
+    "panels",
+    "producers",
+    "reports",
+    "script",
+)
+
+# The HTTP status of each branch of the error tree (errors.py): an error answers with the
+# status of the first class of its MRO listed here, so a leaf that is also a Conflict
+# (named first among its bases) answers 409.
+HTTP_STATUS: dict[type[MicrodramaError], int] = {
+    InvalidRequest: 400,
+    Forbidden: 403,
+    NotFoundError: 404,
+    Conflict: 409,
+    TooLarge: 413,
+    ReadError: 422,
+    ImportRejected: 422,
+    ConfigurationError: 500,
+    Unavailable: 503,
+    MicrodramaError: 400,
+}
+ERROR_NAMES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "unreadable",
+    429: "too_many_requests",
+    500: "configuration",
+    503: "unavailable",
+}
+
+
+def http_status(error: MicrodramaError) -> int:
+    """The HTTP status that answers this error."""
+    return next(HTTP_STATUS[cls] for cls in type(error).__mro__ if cls in HTTP_STATUS)
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """Build the app for these settings: database migrated, routes mounted."""
+    """Build the app for these settings: database migrated, routes, templates and sections."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
@@ -57,6 +141,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
     app.state.login_throttle = LoginThrottle()
+    app.state.templates = build_templates(
+        [PACKAGE / domain / "templates" for domain in PAGE_DOMAINS],
+        filters={"highlight": highlight},
+    )
+    add_section(app, "work", index_sections.work_section)
+    add_section(app, "dashboard", index_sections.dashboard_section)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),
@@ -65,58 +155,38 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.https_only,
         max_age=14 * 24 * 3600,
     )
-    app.mount(
-        "/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static"
-    )
-    app.include_router(catalog_api.router)
-    app.include_router(catalog_pages.router)
-    app.include_router(index_api.router)
-    app.include_router(index_pages.router)
-    app.include_router(account_pages.router)
-    app.include_router(admin_pages.router)
-    app.include_router(ingest_api.router)
-    app.include_router(ingest_pages.router)
-    app.include_router(panel_api.router)
-    app.include_router(panel_pages.router)
-    app.include_router(producer_pages.router)
-    app.include_router(report_api.router)
-    app.include_router(report_pages.router)
-    app.include_router(script_api.router)
-    app.include_router(script_pages.router)
+    app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    _add_error_handlers(app)
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        names = {
-            401: "unauthorized",
-            403: "forbidden",
-            404: "not_found",
-            405: "not_allowed",
-            429: "too_many_requests",
-        }
         return JSONResponse(
-            {"error": names.get(exc.status_code, "http_error"), "detail": exc.detail},
+            {"error": ERROR_NAMES.get(exc.status_code, "http_error"), "detail": exc.detail},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
 
-    @app.exception_handler(NotFoundError)
-    def not_found(request: Request, exc: NotFoundError) -> Response:
-        return JSONResponse({"error": "not_found", "detail": str(exc)}, status_code=404)
-
     @app.exception_handler(MicrodramaError)
-    def bad_request(request: Request, exc: MicrodramaError) -> Response:
-        return JSONResponse({"error": "bad_request", "detail": str(exc)}, status_code=400)
+    def domain_error(request: Request, exc: MicrodramaError) -> Response:
+        status = http_status(exc)
+        return JSONResponse(
+            {"error": ERROR_NAMES.get(status, "error"), "detail": str(exc)}, status_code=status
+        )
 
     @app.exception_handler(RequestValidationError)
     def invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
         return JSONResponse({"error": "invalid_request", "detail": errors}, status_code=422)
-
-    return app
 
 
 def create_app_from_env() -> FastAPI:

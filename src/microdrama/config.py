@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     https_only: bool = Field(
         default=False, description="Mark cookies Secure (set when served behind TLS)"
     )
+    max_upload_mb: int = Field(
+        default=512, ge=1, description="Largest file the web accepts for import (413 beyond)"
+    )
     public_rankings: bool = Field(
         default=True, description="Let anonymous visitors read published rankings"
     )

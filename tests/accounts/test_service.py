@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from microdrama.accounts import service
-from microdrama.accounts.service import AccountError
+from microdrama.errors import AccountError
 
 
 def test_a_user_signs_in_with_the_right_password_only(session: Session) -> None:

@@ -7,8 +7,9 @@ from datetime import date
 import numpy as np
 import pytest
 
+from microdrama.errors import PeriodError
 from microdrama.index.method.config import DATA_DIMENSIONS, IndexConfig
-from microdrama.index.method.periods import PeriodError, parse_period
+from microdrama.index.method.periods import parse_period
 from microdrama.index.method.scoring import (
     Layout,
     cohort_percentiles,

@@ -272,7 +272,7 @@ def test_a_results_detail_is_written_as_json_with_what_the_engine_describes() ->
 def test_filters_take_labels_and_english_names_and_name_the_choices_otherwise(
     loaded: sessionmaker[Session], settings: Settings
 ) -> None:
-    from microdrama.index.filters import FilterError
+    from microdrama.errors import FilterError
 
     compute(loaded, settings)
     with unit_of_work(loaded) as session:

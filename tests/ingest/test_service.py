@@ -10,9 +10,8 @@ import xlsxwriter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from microdrama.catalog.models import Company, Platform, Work, WorkCompany, WorkStats
+from microdrama.catalog.models import Company, ImportRecord, Platform, Work, WorkCompany, WorkStats
 from microdrama.config import Settings
-from microdrama.ingest.models import ImportRecord
 from microdrama.ingest.service import import_file
 from microdrama.lake import metrics as lake
 from microdrama.review.models import ExpertReview

@@ -12,6 +12,7 @@ from microdrama.accounts import service as accounts
 from microdrama.accounts.models import User
 from microdrama.catalog.models import Company
 from microdrama.config import Settings
+from microdrama.errors import PanelError
 from microdrama.ingest.service import import_file
 from microdrama.panels import service
 from microdrama.review.models import ExpertReview
@@ -71,7 +72,7 @@ def test_experts_see_only_their_own_scores_until_the_panel_closes(
     assert len(service.panel_reviews(session, panel=panel, viewer=people["ana"])) == 2
     service.close_panel(session, panel_id=panel.id, actor=people["ana"])
     assert len(service.panel_reviews(session, panel=panel, viewer=people["e2"])) == 2
-    with pytest.raises(service.PanelError, match="closed"):
+    with pytest.raises(PanelError, match="closed"):
         service.submit_review(
             session, assignment_id=mine["e1"].id, expert=people["e1"], scores=SCORES, comment=None
         )
@@ -95,7 +96,7 @@ def test_scores_outside_one_to_ten_are_refused(session: Session, people: dict[st
         session, name="p", period="2025-11", work_ids=["W2"], per_work=1, actor=people["ana"]
     ).panel
     item = panel.assignments[0]
-    with pytest.raises(service.PanelError, match="1 to 10"):
+    with pytest.raises(PanelError, match="1 to 10"):
         service.submit_review(
             session,
             assignment_id=item.id,

@@ -12,6 +12,7 @@ from microdrama.accounts import service as accounts
 from microdrama.accounts.models import User
 from microdrama.catalog.models import Company, Work
 from microdrama.config import Settings
+from microdrama.errors import OwnershipError
 from microdrama.ingest.service import import_file
 from microdrama.producers import service
 
@@ -69,7 +70,7 @@ def test_a_producer_submits_a_work_that_lands_under_their_company(
 def test_a_producer_cannot_overwrite_another_companys_work(
     session: Session, settings: Settings, producer: User
 ) -> None:
-    with pytest.raises(service.ProducerError, match="another company"):
+    with pytest.raises(OwnershipError, match="another company"):
         service.submit_work(
             session, settings=settings, user=producer, fields={"work_id": "W2", "title": "改名"}
         )
@@ -85,5 +86,5 @@ def test_a_producer_imports_a_file_of_works_as_their_own(
     assert "XH-10" in [w.work_id for w in service.own_works(session, user=producer)]
     theirs = tmp_path / "theirs.csv"
     theirs.write_text("work_id,title\nW2,抢别人的剧\n", encoding="utf-8")
-    with pytest.raises(service.ProducerError, match="W2"):
+    with pytest.raises(OwnershipError, match="W2"):
         service.submit_file(session, settings=settings, user=producer, path=theirs)

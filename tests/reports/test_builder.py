@@ -10,10 +10,8 @@ from datetime import datetime
 
 import pytest
 
-from microdrama.errors import NotFoundError
-from microdrama.reports.builder import ReportError
+from microdrama.errors import NotFoundError, ReportError, ScopeError
 from microdrama.reports.queries import QUERIES
-from microdrama.reports.scope import ScopeError
 from tests.reports.conftest import Market
 
 SECTIONS = ("summary", "market", "top", "genres", "platforms", "hubs", "integrity", "experts")

@@ -13,7 +13,7 @@ from microdrama.accounts import service as accounts
 from microdrama.app import create_app
 from microdrama.db.session import unit_of_work
 from microdrama.reports import jobs
-from microdrama.reports.errors import INTERRUPTED, translate
+from microdrama.reports.messages import INTERRUPTED, translate
 from microdrama.reports.models import ReportBuild
 from tests.reports.conftest import Market
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from microdrama.cli import app
 from microdrama.cli.runtime import runtime
-from microdrama.reports.builder import ReportError
+from microdrama.errors import ReportError
 from microdrama.reports.queries import QUERIES
 from tests.reports.conftest import Market
 

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
 
 from microdrama.accounts import service
+from microdrama.accounts.auth import SignedIn, require
 from microdrama.accounts.roles import ROLES
 from microdrama.errors import MicrodramaError
-from microdrama.web.auth import CsrfChecked, SignedIn, require
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, TranslatorDep
 from microdrama.web.templating import render
 

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from microdrama.accounts import service
-from microdrama.web.auth import CsrfChecked, MaybeUser, csrf_token, sign_in
+from microdrama.accounts.auth import MaybeUser, sign_in
+from microdrama.web.auth import CsrfChecked, csrf_token
 from microdrama.web.deps import SessionDep, TranslatorDep
 from microdrama.web.templating import render
 

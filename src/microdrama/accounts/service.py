@@ -15,14 +15,10 @@ from sqlalchemy.orm import Session
 from microdrama.accounts.models import ApiToken, AuditEntry, User
 from microdrama.accounts.roles import role
 from microdrama.db.base import utcnow
-from microdrama.errors import MicrodramaError
+from microdrama.errors import AccountError, AccountExists
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
-
-
-class AccountError(MicrodramaError):
-    """A user or token that cannot be created or used as asked."""
 
 
 def create_user(
@@ -46,7 +42,7 @@ def create_user(
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     if session.execute(select(User.id).where(User.username == username)).first():
-        raise AccountError(f"user '{username}' exists already")
+        raise AccountExists(f"user '{username}' exists already")
     user = User(
         username=username,
         role=role_key,

@@ -1,13 +1,25 @@
-"""Catalogue of the micro-short drama industry: works, companies, platforms, people, ratings."""
+"""Catalogue of the micro-short drama industry: works, companies, platforms, people, ratings,
+and the ledger of the files they were imported from."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from microdrama.db.base import Base, Timestamped
+from microdrama.db.base import Base, Timestamped, utcnow
 
 
 class City(Base):
@@ -199,3 +211,31 @@ class WorkStats(Base):
     last_date: Mapped[date | None] = mapped_column(Date)
     days: Mapped[int] = mapped_column(Integer, default=0)
     lake_version: Mapped[int] = mapped_column(Integer)
+
+
+class ImportRecord(Base):
+    """Who imported which file when, with its hash, row counts, lake version and outcome.
+
+    The catalogue's ledger of where its data came from: written by the ingest service, read
+    by the catalogue (is the data simulated, has it changed) and by reports (their sources).
+    """
+
+    __tablename__ = "import_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_format: Mapped[str] = mapped_column(String(8))
+    encoding: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_inserted: Mapped[int] = mapped_column(Integer, default=0)
+    rows_updated: Mapped[int] = mapped_column(Integer, default=0)
+    invalid_rows: Mapped[int] = mapped_column(Integer, default=0)
+    lake_version: Mapped[int | None] = mapped_column(Integer)
+    simulated: Mapped[bool] = mapped_column(Boolean, default=False)
+    created: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    user: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -13,13 +13,10 @@ from microdrama.catalog.charts import daily_metrics_chart, share_pie, trend_line
 from microdrama.catalog.market import latest_month, market, trend_of
 from microdrama.catalog.schemas import DailyMetricRead
 from microdrama.catalog.service import genre_label
-from microdrama.catalog.vocab import INVESTMENT_TIERS, MODELS, term_by_key
+from microdrama.catalog.vocab import INVESTMENT_TIERS, MODELS, SIMULATED_NOTICE, term_by_key
 from microdrama.errors import NotFoundError
-from microdrama.index.filters import RankingFilter
-from microdrama.index.pages import radar_options, work_index_section
-from microdrama.index.ranking import rank_history, ranking
-from microdrama.web.auth import reads_unpublished
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
+from microdrama.web.sections import page_sections
 from microdrama.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -107,19 +104,11 @@ def work_page(
     )
     recent = service.daily_metric_rows(frame.sort("date", descending=True).head(RECENT_DAYS_SHOWN))
     tier = term_by_key(INVESTMENT_TIERS, work.investment_tier) if work.investment_tier else None
-    drafts = reads_unpublished(request.state.user)
-    index = work_index_section(session, work_id, published_only=not drafts)
-    history = rank_history(session, work_id=work_id, published_only=not drafts)
-    if index:
-        index["radar"] = radar_options(
-            index, labels={n: t.gettext(n.capitalize()) for n in index["dimensions"]}
-        )
     return render(
         request,
         t,
         "catalog/work.html",
-        index=index,
-        history=history,
+        sections=page_sections(request, "work", session=session, translator=t, work_id=work_id),
         similar=service.similar_works(session, work_id=work_id),
         work=work,
         chart=chart,
@@ -139,7 +128,7 @@ def work_metrics_csv(session: SessionDep, settings: SettingsDep, work_id: str) -
     buffer = io.StringIO()
     buffer.write("\ufeff")
     if service.is_simulated(session):
-        buffer.write("# 模拟数据 · Simulated data\n")
+        buffer.write(f"# {SIMULATED_NOTICE}\n")
     columns = list(DailyMetricRead.model_fields)
     buffer.write(",".join(["work_id", *columns]) + "\n")
     for row in rows:
@@ -163,17 +152,6 @@ def dashboard(
     if month is None:
         return RedirectResponse("/works", status_code=303)
     figures = market(session, lake_root=settings.resolved_lake_uri, month=month)
-    top = None
-    try:
-        top = ranking(
-            session,
-            period=month,
-            where=RankingFilter(),
-            top=10,
-            published_only=not reads_unpublished(request.state.user),
-        )
-    except NotFoundError:
-        top = None
     genre_names = [
         (genre_label(g).zh if t.locale == "zh_CN" else genre_label(g).en, v)
         for g, v in figures.genres
@@ -183,7 +161,7 @@ def dashboard(
         t,
         "catalog/dashboard.html",
         figures=figures,
-        top=top,
+        sections=page_sections(request, "dashboard", session=session, translator=t, month=month),
         genre_chart=share_pie(genre_names, title=t.gettext("Plays by genre")),
         platform_chart=share_pie(figures.platforms, title=t.gettext("Plays by platform")),
         trend_chart=trend_line(figures.trend, label=t.gettext("Plays")),

@@ -15,6 +15,7 @@ from microdrama.catalog.models import (
     City,
     Company,
     Credit,
+    ImportRecord,
     Platform,
     Work,
     WorkCompany,
@@ -36,7 +37,6 @@ from microdrama.catalog.schemas import (
 from microdrama.catalog.vocab import GENRES, MODELS, term_by_key
 from microdrama.db.upsert import upsert
 from microdrama.errors import NotFoundError
-from microdrama.ingest.models import ImportRecord
 from microdrama.lake import metrics as lake
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])

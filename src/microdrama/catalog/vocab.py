@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Shown with every figure, page and export that rests on simulated data.
+SIMULATED_NOTICE = "模拟数据 · Simulated data"
+
 
 @dataclass(frozen=True)
 class Term:

@@ -1,4 +1,4 @@
-"""`microdrama db`: create or migrate the database."""
+"""`microdrama db`: create or migrate the database, write a migration for changed models."""
 
 from __future__ import annotations
 
@@ -17,3 +17,19 @@ def upgrade() -> None:
     """
     env = runtime()
     console.print(f"database is current: {env.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command()
+def revision(
+    message: str = typer.Option(..., "-m", "--message", help="What the migration changes"),
+) -> None:
+    """Write a migration from the models' changes (after adding or changing a domain's models).
+
+    Example: microdrama db revision -m "scene bank: bases, sets, bookings"
+    """
+    from microdrama.db.migrate import write_revision
+    from microdrama.models import Base
+
+    env = runtime()
+    path = write_revision(env.engine, message=message, metadata=Base.metadata)
+    console.print(f"wrote {path}; read it, then run: microdrama db upgrade")

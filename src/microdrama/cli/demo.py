@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from microdrama.catalog.vocab import SIMULATED_NOTICE
 from microdrama.cli.imports import show_report
 from microdrama.cli.runtime import console, err_console, runtime
-from microdrama.demo import SIMULATED_NOTICE
 from microdrama.ingest.columns import IMPORT_KINDS
 
 app = typer.Typer(help=f"Simulated demo data ({SIMULATED_NOTICE}).", no_args_is_help=True)

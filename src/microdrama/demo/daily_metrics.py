@@ -12,7 +12,7 @@ from microdrama.demo.banks import OVERSEAS_FROM, PLATFORMS
 from microdrama.demo.sampling import EPOCH, F64, BoolA, choice
 
 if TYPE_CHECKING:
-    from microdrama.demo.simulator import SimulationConfig
+    from microdrama.demo.config import SimulationConfig
 
 # How strongly fake traffic concentrates on weaker works (log-odds per SD of latent quality).
 _FRAUD_QUALITY_TILT = 1.0

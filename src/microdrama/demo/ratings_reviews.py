@@ -12,7 +12,7 @@ from microdrama.demo.sampling import EPOCH, F64
 from microdrama.ingest.columns import SPECS
 
 if TYPE_CHECKING:
-    from microdrama.demo.simulator import SimulationConfig
+    from microdrama.demo.config import SimulationConfig
 
 
 def simulate_ratings(

@@ -17,33 +17,15 @@ expert panels), with their word banks and weight tables in `banks`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
 
-from microdrama.demo import SIMULATED_NOTICE as SIMULATED_NOTICE
+from microdrama.catalog.vocab import SIMULATED_NOTICE as SIMULATED_NOTICE
+from microdrama.demo.config import SimulationConfig as SimulationConfig
 from microdrama.demo.daily_metrics import simulate_metrics, simulate_series
 from microdrama.demo.ratings_reviews import simulate_ratings, simulate_reviews
 from microdrama.demo.works import simulate_works, works_frame
-
-
-@dataclass(frozen=True)
-class SimulationConfig:
-    """Size, window and seed of a simulated catalogue."""
-
-    works: int = 12_000
-    days: int = 180
-    seed: int = 20251101
-    end_date: date = date(2025, 11, 30)  # last day of metrics
-    fraud_share: float = 0.02  # share of works with planted fake traffic
-    reviewed_share: float = 0.25  # share of works that get an expert panel
-    experts: int = 60
-
-    @property
-    def start_date(self) -> date:
-        """First day of the metrics window."""
-        return self.end_date - timedelta(days=self.days - 1)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from microdrama.demo.sampling import EPOCH, I64, choice, distinct_names, zipf_we
 from microdrama.ingest.columns import SPECS
 
 if TYPE_CHECKING:
-    from microdrama.demo.simulator import SimulationConfig
+    from microdrama.demo.config import SimulationConfig
 
 # The mixture's spreads are narrowed because platform, genre and producer effects and the cut of
 # the window add spread of their own; 0.55 keeps the top 10% of works near 70-80% of plays

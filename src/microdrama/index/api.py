@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
+from microdrama.accounts.auth import MaybeUser, SignedIn, reads_unpublished, require
 from microdrama.accounts.models import User
 from microdrama.index import filters
 from microdrama.index import ranking as rankings
 from microdrama.index.schemas import ExpertsRead, IndexRunRead, RankingPage
 from microdrama.index.service import list_runs, publish_run
-from microdrama.web.auth import CsrfChecked, MaybeUser, SignedIn, reads_unpublished, require
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/index", tags=["index"])

@@ -19,7 +19,7 @@ from microdrama.catalog.vocab import (
     lookup_table,
     term_by_key,
 )
-from microdrama.errors import MicrodramaError
+from microdrama.errors import FilterError
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,6 @@ class RankingFilter:
         """The filter as a reader would say it: `genre sweet_romance, city 西安`."""
         fields = ("genre", "platform", "city", "company", "model")
         return ", ".join(f"{f} {getattr(self, f)}" for f in fields if getattr(self, f))
-
-
-class FilterError(MicrodramaError):
-    """A ranking filter that names nothing in the catalogue, or several companies."""
 
 
 def resolve_filter(session: Session, where: RankingFilter) -> RankingFilter:

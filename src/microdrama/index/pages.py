@@ -1,4 +1,4 @@
-"""Ranking page with filters and CSV export; the index section of a work's page."""
+"""Ranking page with filters and CSV export; computing and publishing runs."""
 
 from __future__ import annotations
 
@@ -9,22 +9,15 @@ import polars as pl
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from microdrama.accounts.auth import MaybeUser, SignedIn, permission, reads_unpublished, require
 from microdrama.accounts.service import audit
 from microdrama.catalog import service as catalog
 from microdrama.errors import NotFoundError
 from microdrama.index import filters
 from microdrama.index import ranking as rankings
-from microdrama.index.method.config import DATA_DIMENSIONS
 from microdrama.index.schemas import RankingRow
 from microdrama.index.service import compute_index, list_runs, publish_run
-from microdrama.web.auth import (
-    CsrfChecked,
-    MaybeUser,
-    SignedIn,
-    permission,
-    reads_unpublished,
-    require,
-)
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render
 
@@ -145,47 +138,6 @@ def rankings_export(
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="star-index-{name}.{suffix}"'},
     )
-
-
-def work_index_section(
-    session: SessionDep, work_id: str, *, published_only: bool
-) -> dict[str, Any] | None:
-    """The newest visible run's explanation of a work, for its page (None when it has none)."""
-    runs = list_runs(session, published_only=published_only)
-    for run in runs:
-        try:
-            detail = rankings.explanation(
-                session, work_id=work_id, period=run.period, published_only=published_only
-            )
-        except NotFoundError:
-            continue
-        return detail
-    return None
-
-
-def radar_options(detail: dict[str, Any], *, labels: dict[str, str]) -> dict[str, Any]:
-    """ECharts radar of the dimensions' cohort percentiles."""
-    names = [*DATA_DIMENSIONS, "expert"]
-    values = [detail["dimensions"][n]["score"] for n in names]
-    return {
-        "tooltip": {},
-        "radar": {
-            "indicator": [{"name": labels.get(n, n), "max": 100} for n in names],
-            "radius": "65%",
-        },
-        "series": [
-            {
-                "type": "radar",
-                "data": [
-                    {
-                        "value": [0 if v is None else round(v, 1) for v in values],
-                        "name": detail["work_id"],
-                        "areaStyle": {"opacity": 0.2},
-                    }
-                ],
-            }
-        ],
-    }
 
 
 @router.post("/rankings/runs/{run_id}/publish", dependencies=[require("runs_index"), CsrfChecked])

@@ -3,37 +3,21 @@
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile
 
+from microdrama.accounts.auth import SignedIn, require
 from microdrama.accounts.service import audit
-from microdrama.config import Settings
 from microdrama.ingest.columns import ImportKind
 from microdrama.ingest.schemas import ImportReport
 from microdrama.ingest.service import import_file
-from microdrama.web.auth import CsrfChecked, SignedIn, require
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep
+from microdrama.web.uploads import save_upload
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
-# Uploads larger than this are refused: use the command line for bulk loads.
-MAX_UPLOAD_BYTES = 512 * 1024 * 1024
-
-
-def save_upload(upload: UploadFile, settings: Settings) -> Path:
-    """Copy an upload into the data directory under a fresh name, keeping its file name."""
-    folder = settings.data_dir / "uploads" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    name = Path(upload.filename or "upload").name or "upload"
-    target = folder / name
-    with target.open("wb") as handle:
-        shutil.copyfileobj(upload.file, handle, length=1 << 20)
-    if target.stat().st_size > MAX_UPLOAD_BYTES:
-        shutil.rmtree(folder)
-        raise ValueError("the file is larger than 512 MB; import it with the command line")
-    return target
 
 
 @router.post(

@@ -9,13 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
+from microdrama.accounts.auth import SignedIn, require
 from microdrama.accounts.service import audit
-from microdrama.ingest.api import save_upload
+from microdrama.errors import TooLarge
 from microdrama.ingest.columns import IMPORT_KINDS
 from microdrama.ingest.service import import_file, recent_imports
-from microdrama.web.auth import CsrfChecked, SignedIn, require
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render
+from microdrama.web.uploads import save_upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -99,7 +101,10 @@ def upload(
         return _page(
             request, session, t, status_code=422, error=t.gettext("Choose a file to upload.")
         )
-    path = save_upload(file, settings)
+    try:
+        path = save_upload(file, settings)
+    except TooLarge as exc:
+        return _page(request, session, t, status_code=413, error=str(exc))
     report = import_file(
         session,
         settings=settings,

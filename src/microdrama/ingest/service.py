@@ -12,14 +12,13 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from microdrama.catalog.models import Work
+from microdrama.catalog.models import ImportRecord, Work
 from microdrama.catalog.service import refresh_work_stats
 from microdrama.config import Settings
 from microdrama.db.base import utcnow
 from microdrama.errors import ReadError
 from microdrama.ingest import readers, validate, values
 from microdrama.ingest.columns import SPECS, ImportKind, canonical_name, header_unit
-from microdrama.ingest.models import ImportRecord
 from microdrama.ingest.schemas import ImportReport, RowError
 from microdrama.ingest.writers import WRITERS, WriteContext, check_works
 

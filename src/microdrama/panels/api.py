@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from microdrama.accounts.auth import SignedIn, require
 from microdrama.panels import service
 from microdrama.panels.models import Assignment, Panel
 from microdrama.panels.schemas import AssignmentRead, PanelCreate, PanelRead, ReviewScores
-from microdrama.web.auth import CsrfChecked, SignedIn, require
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["panels"])

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from microdrama.accounts.auth import SignedIn, require
 from microdrama.catalog.models import Work, WorkStats
 from microdrama.catalog.service import genre_label
 from microdrama.errors import MicrodramaError
 from microdrama.panels import service
 from microdrama.review.models import DIMENSIONS
-from microdrama.web.auth import CsrfChecked, SignedIn, require
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, TranslatorDep
 from microdrama.web.templating import render
 

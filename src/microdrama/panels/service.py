@@ -13,14 +13,10 @@ from microdrama.accounts.roles import role
 from microdrama.accounts.service import audit
 from microdrama.catalog.models import Work, WorkCompany
 from microdrama.db.base import utcnow
-from microdrama.errors import MicrodramaError, NotFoundError
+from microdrama.errors import NotFoundError, PanelClosed, PanelError
 from microdrama.panels.assignment import assign
 from microdrama.panels.models import Assignment, Panel
 from microdrama.review.models import DIMENSIONS, Expert, ExpertReview
-
-
-class PanelError(MicrodramaError):
-    """A panel action that the panel's state or the user's role does not allow."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +144,7 @@ def submit_review(
     """Record the expert's scores (1–10 on each dimension) for an assignment of an open panel."""
     item = assignment_for(session, assignment_id=assignment_id, expert=expert)
     if not item.panel.state.accepts_reviews:
-        raise PanelError("this panel is closed; reviews can no longer change")
+        raise PanelClosed("this panel is closed; reviews can no longer change")
     for dimension in DIMENSIONS:
         value = scores.get(dimension)
         if value is None or not 1 <= value <= 10:

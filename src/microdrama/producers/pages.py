@@ -8,12 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from microdrama.errors import MicrodramaError
-from microdrama.ingest.api import save_upload
+from microdrama.accounts.auth import SignedIn, require
+from microdrama.errors import MicrodramaError, TooLarge
 from microdrama.producers import service
-from microdrama.web.auth import CsrfChecked, SignedIn, require
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render
+from microdrama.web.uploads import save_upload
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,7 +25,7 @@ def portal(request: Request, session: SessionDep, t: TranslatorDep, user: Signed
     try:
         works = service.own_works(session, user=user)
         error = None
-    except service.ProducerError as exc:
+    except service.OwnershipError as exc:
         works, error = [], str(exc)
     return render(request, t, "producers/portal.html", works=works, report=None, error=error)
 
@@ -65,7 +66,7 @@ def submit(
     try:
         report = service.submit_work(session, settings=settings, user=user, fields=fields)
         error = None
-    except service.ProducerError as exc:
+    except service.OwnershipError as exc:
         report, error = None, str(exc)
     works = service.own_works(session, user=user) if error is None else []
     status = 200 if report is not None and report.ok else 422
@@ -94,7 +95,13 @@ def submit_file(
     file: Annotated[UploadFile, File()],
 ) -> HTMLResponse:
     """Import a works file as the producer's own works."""
-    path = save_upload(file, settings)
+    try:
+        path = save_upload(file, settings)
+    except TooLarge as exc:
+        works = service.own_works(session, user=user)
+        return render(
+            request, t, "producers/portal.html", status_code=413, works=works, error=str(exc)
+        )
     try:
         report = service.submit_file(session, settings=settings, user=user, path=path)
         error = None

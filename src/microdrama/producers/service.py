@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from microdrama.accounts.models import User
 from microdrama.catalog.models import Company, Work, WorkCompany
 from microdrama.config import Settings
-from microdrama.errors import MicrodramaError
+from microdrama.errors import OwnershipError
 from microdrama.index.models import IndexResult, IndexRun
 from microdrama.ingest.schemas import ImportReport
 from microdrama.ingest.service import import_file
@@ -38,10 +38,6 @@ SUBMITTED_FIELDS = (
 )
 
 
-class ProducerError(MicrodramaError):
-    """A producer action that their account cannot take."""
-
-
 @dataclass(frozen=True)
 class OwnWork:
     """One of the producer's works with its review status and newest published index."""
@@ -59,10 +55,10 @@ class OwnWork:
 def company_of(session: Session, user: User) -> Company:
     """The company a producer account belongs to."""
     if user.company_id is None:
-        raise ProducerError("this account is not linked to a company; ask an administrator")
+        raise OwnershipError("this account is not linked to a company; ask an administrator")
     company = session.get(Company, user.company_id)
     if company is None:
-        raise ProducerError("the linked company no longer exists")
+        raise OwnershipError("the linked company no longer exists")
     return company
 
 
@@ -140,7 +136,7 @@ def submit_work(
             .all()
         )
         if company.id not in owner:
-            raise ProducerError("this work id belongs to another company's work")
+            raise OwnershipError("this work id belongs to another company's work")
     buffer = io.StringIO()
     writer = csv.DictWriter(
         buffer, fieldnames=[*SUBMITTED_FIELDS, "producer", "producer_credit_code"]
@@ -202,7 +198,7 @@ def submit_file(session: Session, *, settings: Settings, user: User, path: Path)
             .all()
         )
         if others:
-            raise ProducerError(
+            raise OwnershipError(
                 f"these work ids belong to other companies' works: {', '.join(sorted(others)[:10])}"
             )
     rows = rows.with_columns(

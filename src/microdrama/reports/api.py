@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, BackgroundTasks, FastAPI, Request
 
+from microdrama.accounts.auth import SignedIn, reads_unpublished, require
 from microdrama.reports import jobs, service
 from microdrama.reports.schemas import ReportBuildCreate, ReportBuildRead
-from microdrama.web.auth import CsrfChecked, SignedIn, reads_unpublished, require
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep
 
 

@@ -16,22 +16,22 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from microdrama.catalog.models import ImportRecord
 from microdrama.catalog.service import is_simulated
+from microdrama.catalog.vocab import SIMULATED_NOTICE
 from microdrama.config import Settings
-from microdrama.demo import SIMULATED_NOTICE
-from microdrama.errors import MicrodramaError
+from microdrama.errors import MicrodramaError, ReportError
 from microdrama.i18n import Translator
 from microdrama.index.method.periods import parse_period
 from microdrama.index.models import IndexRun
 from microdrama.index.service import compute_index
-from microdrama.ingest.models import ImportRecord
 from microdrama.lake import metrics as lake
 from microdrama.reports import data as report_data
 from microdrama.reports import fmt, sections
 from microdrama.reports.appendix import appendix, coverage_notes, scope_note
 from microdrama.reports.charts import SHORT_NUMBERS, to_echarts, to_svg
-from microdrama.reports.errors import NO_DATA_IN_SCOPE, UNKNOWN_LANG, ReportError
 from microdrama.reports.findings import all_findings, findings
+from microdrama.reports.messages import NO_DATA_IN_SCOPE, UNKNOWN_LANG
 from microdrama.reports.output import OWNED, check_out, publish, staged
 from microdrama.reports.queries import QUERIES, run_all
 from microdrama.reports.scope import Scope, parse_scope, resolve_scope

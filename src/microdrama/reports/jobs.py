@@ -30,7 +30,7 @@ from microdrama.db.session import unit_of_work
 from microdrama.errors import MicrodramaError
 from microdrama.index.models import IndexRun
 from microdrama.reports.builder import build_report, prepare_index
-from microdrama.reports.errors import BUSY, INTERRUPTED, UNEXPECTED
+from microdrama.reports.messages import BUSY, INTERRUPTED, UNEXPECTED
 from microdrama.reports.models import STATUSES, ReportBuild
 
 T = TypeVar("T")

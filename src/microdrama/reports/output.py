@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from microdrama.reports.errors import OUT_IS_FILE, OUT_NOT_A_REPORT, OUT_UNWRITABLE, ReportError
+from microdrama.errors import ReportError
+from microdrama.reports.messages import OUT_IS_FILE, OUT_NOT_A_REPORT, OUT_UNWRITABLE
 
 MANIFEST = "manifest.json"
 # What a report owns in its folder, the manifest last: a folder with a manifest is complete.

@@ -8,12 +8,13 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from microdrama.accounts.auth import SignedIn, reads_unpublished, require
 from microdrama.accounts.service import audit
 from microdrama.errors import MicrodramaError
 from microdrama.reports import service
-from microdrama.reports.errors import translate
+from microdrama.reports.messages import translate
 from microdrama.reports.models import ReportBuild
-from microdrama.web.auth import CsrfChecked, SignedIn, reads_unpublished, require
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render
 

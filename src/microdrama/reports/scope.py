@@ -10,14 +10,10 @@ from sqlalchemy.orm import Session
 from microdrama.catalog.models import City, Company, Work, WorkCompany, WorkGenre
 from microdrama.catalog.service import genre_label
 from microdrama.catalog.vocab import GENRES, lookup_table
-from microdrama.errors import MicrodramaError, NotFoundError
-from microdrama.reports.errors import BAD_SCOPE, NO_CITY, NO_COMPANY, NO_WORKS
+from microdrama.errors import ReportMissing, ScopeError
+from microdrama.reports.messages import BAD_SCOPE, NO_CITY, NO_COMPANY, NO_WORKS
 
 KINDS = ("city", "genre", "company")
-
-
-class ScopeError(MicrodramaError):
-    """A scope that cannot be understood."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,7 @@ def resolve_scope(session: Session, scope: Scope) -> ScopedWorks:
             select(City).where(or_(City.name == value, City.name_en.ilike(value)))
         ).first()
         if city is None:
-            raise NotFoundError(NO_CITY.format(value=value))
+            raise ReportMissing(NO_CITY, value=value)
         query = select(Work.id).where(Work.city_id == city.id)
         name, name_en = city.name, city.name_en or city.name
     elif scope.kind == "genre":
@@ -94,7 +90,7 @@ def resolve_scope(session: Session, scope: Scope) -> ScopedWorks:
         name = name_en = company.name
     ids = set(session.scalars(query))
     if not ids:
-        raise NotFoundError(NO_WORKS.format(scope=scope.label))
+        raise ReportMissing(NO_WORKS, scope=scope.label)
     return ScopedWorks(scope, ids, name, name_en)
 
 
@@ -110,5 +106,5 @@ def company_of(session: Session, value: str) -> Company:
         conditions.append(Company.id == int(value))
     company = session.scalars(select(Company).where(or_(*conditions))).first()
     if company is None:
-        raise NotFoundError(NO_COMPANY.format(value=value))
+        raise ReportMissing(NO_COMPANY, value=value)
     return company

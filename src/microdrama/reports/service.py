@@ -13,11 +13,11 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from microdrama.config import Settings
-from microdrama.errors import NotFoundError
+from microdrama.errors import NotFoundError, ReportBusy, ReportError
 from microdrama.index.method.periods import parse_period
 from microdrama.reports import jobs
 from microdrama.reports.builder import LANGS
-from microdrama.reports.errors import BUSY, UNKNOWN_LANG, ReportError
+from microdrama.reports.messages import BUSY, UNKNOWN_LANG
 from microdrama.reports.models import ReportBuild
 from microdrama.reports.schemas import ReportBuildRead
 from microdrama.reports.scope import parse_scope
@@ -83,7 +83,7 @@ def queue_build(
     try:
         read = jobs.retrying(record)
     except OperationalError as exc:
-        raise ReportError(BUSY, seconds=round(jobs.BUSY_SECONDS)) from exc
+        raise ReportBusy(BUSY, seconds=round(jobs.BUSY_SECONDS)) from exc
     tasks.add_task(jobs.execute_build, sessions=sessions, settings=settings, build_id=read.id)
     return read
 

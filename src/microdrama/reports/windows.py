@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from microdrama.errors import ReportError
 from microdrama.index.method.periods import Period, parse_period
 from microdrama.lake import metrics as lake
-from microdrama.reports.errors import NO_DATA, ReportError
+from microdrama.reports.messages import NO_DATA
 
 
 @dataclass(frozen=True)

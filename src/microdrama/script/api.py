@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 
+from microdrama.accounts.auth import require
 from microdrama.errors import MicrodramaError
 from microdrama.script import export, service
 from microdrama.script.compliance.filing import FilingData
-from microdrama.web.auth import CsrfChecked, require
+from microdrama.web.auth import CsrfChecked
 
 router = APIRouter(prefix="/api/v1/scripts", tags=["scripts"])
 Upload = Annotated[UploadFile, File(description="Script: .txt .md .docx .fountain .fdx")]

@@ -8,17 +8,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from microdrama.accounts.auth import SignedIn, require
 from microdrama.accounts.roles import role
 from microdrama.errors import MicrodramaError
 from microdrama.i18n import Translator
 from microdrama.script import export, service
-from microdrama.script.review_html import highlight, review_html
-from microdrama.web.auth import CsrfChecked, SignedIn, require
+from microdrama.script.review_html import review_html
+from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SettingsDep, TranslatorDep
-from microdrama.web.templating import render, templates
+from microdrama.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-templates.env.filters.setdefault("highlight", highlight)
 EXPORTS = ("json", "csv", "characters.csv", "html", "uss", "review.json", "review.html")
 
 

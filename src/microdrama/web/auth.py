@@ -1,4 +1,7 @@
-"""Who is asking: session cookies for people, bearer tokens for machines; CSRF and throttling."""
+"""The web kit's guards: the cookie-signing key, CSRF tokens and sign-in throttling.
+
+Who is asking (users, roles, tokens) is the accounts domain's: `microdrama.accounts.auth`.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,10 @@ import secrets
 import time
 from collections import defaultdict, deque
 from pathlib import Path
-from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
-from microdrama.accounts import service as accounts
-from microdrama.accounts.models import User
-from microdrama.accounts.roles import Role, role
 from microdrama.config import Settings
-from microdrama.web.deps import SessionDep
 
 # Failed sign-ins allowed per user name and address within the window before a pause.
 MAX_FAILURES = 5
@@ -34,67 +32,6 @@ def secret_key(settings: Settings) -> str:
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
-
-
-def current_user(request: Request, session: SessionDep) -> User | None:
-    """The signed-in user (session cookie) or the token's user (Authorization: Bearer)."""
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        user = accounts.user_for_token(session, token=header[7:].strip())
-        if user is None:
-            raise HTTPException(
-                status_code=401,
-                detail="invalid or revoked API token",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        request.state.token_auth = True
-        request.state.user = user
-        return user
-    user_id = request.session.get("user_id")
-    found = accounts.get_user(session, user_id=user_id) if isinstance(user_id, int) else None
-    request.state.user = found if found is not None and found.active else None
-    return request.state.user  # type: ignore[no-any-return]
-
-
-MaybeUser = Annotated[User | None, Depends(current_user)]
-
-
-def signed_in(user: MaybeUser) -> User:
-    """The signed-in user; 401 for anonymous requests."""
-    if user is None:
-        raise HTTPException(
-            status_code=401, detail="sign in first", headers={"WWW-Authenticate": "Bearer"}
-        )
-    return user
-
-
-SignedIn = Annotated[User, Depends(signed_in)]
-
-
-def permission(user: User | None) -> Role | None:
-    """The user's role, or None for anonymous visitors."""
-    return role(user.role) if user else None
-
-
-def reads_unpublished(user: User | None) -> bool:
-    """True for users who may see index runs before they are published."""
-    granted = permission(user)
-    return granted is not None and granted.reads_unpublished
-
-
-def require(flag: str) -> Any:
-    """A dependency admitting users whose role has `flag`: 401 anonymous, 403 otherwise."""
-
-    def dependency(user: MaybeUser) -> User:
-        if user is None:
-            raise HTTPException(
-                status_code=401, detail="sign in first", headers={"WWW-Authenticate": "Bearer"}
-            )
-        if not getattr(role(user.role), flag):
-            raise HTTPException(status_code=403, detail=f"the {user.role} role may not do this")
-        return user
-
-    return Depends(dependency)
 
 
 def csrf_token(request: Request) -> str:
@@ -148,10 +85,3 @@ class LoginThrottle:
     def succeeded(self, username: str, address: str) -> None:
         """Forget the failures of a name and address that signed in."""
         self._failures.pop((username.lower(), address), None)
-
-
-def sign_in(request: Request, user: User) -> None:
-    """Start a fresh session for the user (a new CSRF token too)."""
-    request.session.clear()
-    request.session["user_id"] = user.id
-    csrf_token(request)

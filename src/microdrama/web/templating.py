@@ -1,7 +1,13 @@
-"""Jinja2 rendering with the request's translator and the simulated-data notice."""
+"""Jinja2 rendering with the request's translator and the simulated-data notice.
+
+The templates are built once per app by `build_templates` (in `create_app`), over the web kit's
+own templates (the base page) and each domain's `templates/` folder; pages render through
+`render`, which finds them on the request's app.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -9,13 +15,16 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from microdrama.i18n import LOCALES, Translator
+from microdrama.web.auth import csrf_token
 
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+KIT_TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _number(value: int | float | None) -> str:
+def number(value: int | float | None) -> str:
+    """A count or measure with thousands separators; an em dash when unknown."""
     if value is None:
         return "—"
     if isinstance(value, float):
@@ -23,7 +32,7 @@ def _number(value: int | float | None) -> str:
     return f"{value:,}"
 
 
-def _wan(value: int | None) -> str:
+def wan(value: int | None) -> str:
     """Large counts the way Chinese dashboards show them: 万 and 亿."""
     if value is None:
         return "—"
@@ -34,7 +43,7 @@ def _wan(value: int | None) -> str:
     return f"{value:,}"
 
 
-def _money(yuan: str | None) -> str:
+def money(yuan: str | None) -> str:
     """Exact yuan text with thousands separators: '1234567.80' -> '1,234,567.80'."""
     if not yuan:
         return "—"
@@ -43,21 +52,18 @@ def _money(yuan: str | None) -> str:
     return f"{sign}{int(whole.lstrip('-')):,}.{fraction or '00'}"
 
 
-templates.env.filters["number"] = _number
-templates.env.filters["money"] = _money
-templates.env.filters["wan"] = _wan
+def build_templates(
+    folders: Iterable[Path], *, filters: Mapping[str, Callable[..., Any]] | None = None
+) -> Jinja2Templates:
+    """The app's templates: the kit's base page first, then each domain's folder, with filters."""
+    templates = Jinja2Templates(directory=[KIT_TEMPLATES, *folders])
+    templates.env.filters.update({"number": number, "money": money, "wan": wan, **(filters or {})})
+    return templates
 
 
-def _role_of(user: Any) -> Any:
-    from microdrama.accounts.roles import role
-
-    return role(user.role) if user is not None else None
-
-
-def _csrf(request: Request) -> str:
-    from microdrama.web.auth import csrf_token
-
-    return csrf_token(request)
+def _templates(request: Request) -> Jinja2Templates:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates
 
 
 def render(
@@ -73,20 +79,13 @@ def render(
         return f"{request.url.path}?{urlencode(params)}"
 
     context.setdefault("current_user", getattr(request.state, "user", None))
-    context["current_role"] = _role_of(context["current_user"])
+    context["current_role"] = getattr(request.state, "role", None)
     if "csrf" not in context:
-        context["csrf"] = _csrf(request)
-    response = templates.TemplateResponse(
+        context["csrf"] = csrf_token(request)
+    response = _templates(request).TemplateResponse(
         request,
         name,
-        {
-            "_": translator.gettext,
-            "locale": translator.locale,
-            "html_lang": translator.html_lang,
-            "locales": LOCALES,
-            "url_with": url_with,
-            **context,
-        },
+        {**_translation(translator), "url_with": url_with, **context},
         status_code=status_code,
     )
     chosen = request.query_params.get("lang")
@@ -95,3 +94,18 @@ def render(
             "lang", chosen.replace("-", "_"), max_age=365 * 86400, samesite="lax", httponly=True
         )
     return response
+
+
+def render_fragment(request: Request, translator: Translator, name: str, **context: Any) -> Markup:
+    """A piece of a page (a section another domain adds to it), rendered as safe markup."""
+    template = _templates(request).get_template(name)
+    return Markup(template.render({**_translation(translator), "request": request, **context}))
+
+
+def _translation(translator: Translator) -> dict[str, Any]:
+    return {
+        "_": translator.gettext,
+        "locale": translator.locale,
+        "html_lang": translator.html_lang,
+        "locales": LOCALES,
+    }

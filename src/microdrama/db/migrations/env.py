@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from microdrama.models import Base
-
 config = context.config
-target_metadata = Base.metadata
+# Handed over by whoever compares or autogenerates (db.migrate.alembic_config); running the
+# migrations needs none, so this kit imports no domain's models.
+target_metadata = config.attributes.get("target_metadata")
 
 
 def run_migrations_online() -> None:

@@ -6,16 +6,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from microdrama.errors import MicrodramaError
+from microdrama.errors import PeriodError
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$", re.IGNORECASE)
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
-
-
-class PeriodError(MicrodramaError):
-    """A period that cannot be understood."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Why a report cannot be built, as messages that pages translate after they were stored.
+"""Why a report cannot be built: message templates that pages translate after they were stored.
 
 A background build stores its error as English text; the page shows it in the reader's
 language by matching the text against the templates here (the catalogue translates each
@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from functools import cache
 
-from microdrama.errors import MicrodramaError
 from microdrama.i18n import N_
 
 Gettext = Callable[[str], str]
@@ -65,15 +64,6 @@ MESSAGES = (
     UNEXPECTED,
     *PERIOD_MESSAGES,
 )
-
-
-class ReportError(MicrodramaError):
-    """A report that cannot be built as asked."""
-
-    def __init__(self, template: str, **values: object) -> None:
-        super().__init__(template.format(**values))
-        self.template = template
-        self.values = values
 
 
 @cache

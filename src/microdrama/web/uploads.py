@@ -1,0 +1,40 @@
+"""Uploaded files saved under the data directory in bounded chunks, refused past the size limit."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from fastapi import UploadFile
+
+from microdrama.config import Settings
+from microdrama.errors import TooLarge
+
+CHUNK_BYTES = 1 << 20
+
+
+def save_upload(
+    upload: UploadFile, settings: Settings, *, instead: str = "import it with the command line"
+) -> Path:
+    """Copy an upload into a fresh folder, keeping its file name; TooLarge past the limit.
+
+    The copy stops at the first chunk over the limit, so an oversized upload never fills the
+    disk; `instead` tells the user what to do with such a file.
+    """
+    limit = settings.max_upload_mb * 1024 * 1024
+    folder = settings.data_dir / "uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    name = Path(upload.filename or "upload").name or "upload"
+    target = folder / name
+    written = 0
+    with target.open("wb") as handle:
+        while chunk := upload.file.read(CHUNK_BYTES):
+            written += len(chunk)
+            if written > limit:
+                break
+            handle.write(chunk)
+    if written > limit:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise TooLarge(f"{name} is larger than {settings.max_upload_mb} MB; {instead}")
+    return target
