@@ -11,16 +11,17 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy.orm import Session, sessionmaker
 
+from microdrama.catalog.filters import WorkFilter
 from microdrama.config import Settings
 from microdrama.db.migrate import upgrade
 from microdrama.db.session import make_engine, make_session_factory, unit_of_work
 from microdrama.demo.service import generate, import_demo_file
 from microdrama.demo.simulator import SimulationConfig
-from microdrama.index.method import truth_checks as validation
+from microdrama.index.method import truth_checks
 from microdrama.index.method.config import IndexConfig
 from microdrama.index.method.experts import fit
-from microdrama.index.ranking import RankingFilter, ranking, results_frame
-from microdrama.index.service import compute_index, reviews_frame, works_frame
+from microdrama.index.ranking import ranking, results_frame
+from microdrama.index.service import RunSelector, compute_index, reviews_frame, works_frame
 from microdrama.ingest.columns import IMPORT_KINDS
 
 WORKS, DAYS, SEED = 12_000, 180, 20251101
@@ -55,7 +56,9 @@ def main() -> dict[str, object]:
         with unit_of_work(sessions) as session:
             reviews = reviews_frame(session, until=date(2100, 1, 1))
             model = fit(reviews, works_frame(session).select("work_id", "genre"))
-        report["rater_correction"] = validation.rater_correction(reviews, model.works, truth_works)
+        report["rater_correction"] = truth_checks.rater_correction(
+            reviews, model.works, truth_works
+        )
         engine.dispose()
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return report
@@ -81,24 +84,24 @@ def _check_period(
             seconds = time.perf_counter() - started
             frames[label] = results_frame(session, run_id=run.id)
         out[f"spearman_{label}"] = round(
-            validation.quality_correlation(frames[label], truth_works), 4
+            truth_checks.quality_correlation(frames[label], truth_works), 4
         )
         out[f"seconds_{label}"] = round(seconds, 2)
     with unit_of_work(sessions) as session:
         run = compute_index(session, settings=settings, period=period)
-        first = ranking(session, period=period, where=RankingFilter()).model_dump_json(
-            exclude={"run"}
-        )
+        first = ranking(
+            session, run=RunSelector(period=period), where=WorkFilter()
+        ).model_dump_json(exclude={"run"})
         run_again = compute_index(session, settings=settings, period=period)
-        second = ranking(session, period=period, where=RankingFilter()).model_dump_json(
-            exclude={"run"}
-        )
+        second = ranking(
+            session, run=RunSelector(period=period), where=WorkFilter()
+        ).model_dump_json(exclude={"run"})
     out["deterministic"] = first == second and run.inputs_hash == run_again.inputs_hash
     results = frames["with_integrity"]
-    planted = validation.fraud_works(truth_fraud, run.period_start, run.period_end)
-    out["detection"] = validation.detection(results, planted)
-    out["fraud_in_top100"] = validation.fraud_in_top(results, planted)
-    out["fraud_in_top100_without_integrity"] = validation.fraud_in_top(
+    planted = truth_checks.fraud_works(truth_fraud, run.period_start, run.period_end)
+    out["detection"] = truth_checks.detection(results, planted)
+    out["fraud_in_top100"] = truth_checks.fraud_in_top(results, planted)
+    out["fraud_in_top100_without_integrity"] = truth_checks.fraud_in_top(
         frames["without_integrity"], planted
     )
     out["stability"] = run.stability

@@ -9,21 +9,21 @@ import polars as pl
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from microdrama.catalog.filters import WorkFilter
 from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
 from microdrama.demo.service import import_demo_file, write_files
 from microdrama.demo.simulator import DemoData, SimulationConfig, simulate
 from microdrama.errors import NotFoundError
-from microdrama.index.method import truth_checks as validation
+from microdrama.index.method import truth_checks
 from microdrama.index.method.config import METHOD_VERSION, IndexConfig
 from microdrama.index.ranking import (
-    RankingFilter,
     expert_estimates,
     explanation,
     ranking,
     results_frame,
 )
-from microdrama.index.service import compute_index
+from microdrama.index.service import RunSelector, compute_index
 from microdrama.ingest.columns import IMPORT_KINDS
 from microdrama.lake import metrics as lake
 
@@ -81,7 +81,7 @@ def test_the_ranking_carries_intervals_tiers_and_every_dimension(
 ) -> None:
     compute(loaded, settings)
     with unit_of_work(loaded) as session:
-        page = ranking(session, period="2025-11", where=RankingFilter())
+        page = ranking(session, run=RunSelector(period="2025-11"), where=WorkFilter())
     rows = page.rows
     assert [r.rank for r in rows] == list(range(1, len(rows) + 1))
     for row in rows:
@@ -119,14 +119,14 @@ def test_the_same_inputs_give_the_same_ranking_byte_for_byte(
 ) -> None:
     first = compute(loaded, settings)
     with unit_of_work(loaded) as session:
-        before = ranking(session, period="2025-11", where=RankingFilter()).model_dump_json(
-            exclude={"run"}
-        )
+        before = ranking(
+            session, run=RunSelector(period="2025-11"), where=WorkFilter()
+        ).model_dump_json(exclude={"run"})
     second = compute(loaded, settings)
     with unit_of_work(loaded) as session:
-        after = ranking(session, period="2025-11", where=RankingFilter()).model_dump_json(
-            exclude={"run"}
-        )
+        after = ranking(
+            session, run=RunSelector(period="2025-11"), where=WorkFilter()
+        ).model_dump_json(exclude={"run"})
     assert before == after
     assert (first.inputs_hash, first.parameter_hash) == (second.inputs_hash, second.parameter_hash)
 
@@ -136,9 +136,11 @@ def test_filters_keep_only_matching_works(
 ) -> None:
     compute(loaded, settings)
     with unit_of_work(loaded) as session:
-        everything = ranking(session, period="2025-11", where=RankingFilter())
-        xian = ranking(session, period="2025-11", where=RankingFilter(city="西安"))
-        iaa = ranking(session, period="2025-11", where=RankingFilter(model="IAA"), top=5)
+        everything = ranking(session, run=RunSelector(period="2025-11"), where=WorkFilter())
+        xian = ranking(session, run=RunSelector(period="2025-11"), where=WorkFilter(city="西安"))
+        iaa = ranking(
+            session, run=RunSelector(period="2025-11"), where=WorkFilter(model="IAA"), top=5
+        )
     assert 0 < xian.total < everything.total
     assert all(r.city == "西安" for r in xian.rows)
     assert len(iaa.rows) == 5 and all(r.model == "IAA" for r in iaa.rows)
@@ -152,8 +154,8 @@ def test_an_explanation_adds_up_and_names_the_flags(
     with unit_of_work(loaded) as session:
         results = results_frame(session, run_id=run.id)
         flagged = results.filter(pl.col("flagged_days") > 0)["work_id"].to_list()
-        detail = explanation(session, work_id=flagged[0], period="2025-11")
-        top = explanation(session, work_id=results["work_id"][0], period="2025-11")
+        detail = explanation(session, work_id=flagged[0], run=RunSelector(period="2025-11"))
+        top = explanation(session, work_id=results["work_id"][0], run=RunSelector(period="2025-11"))
     assert detail["flags"] and all(f["reason"] for f in detail["flags"])
     assert detail["integrity"] < 1
     total = sum(part["contribution"] for part in top["dimensions"].values())
@@ -167,10 +169,10 @@ def test_integrity_flags_catch_the_planted_fake_traffic(
     run = compute(loaded, settings)
     with unit_of_work(loaded) as session:
         results = results_frame(session, run_id=run.id)
-    planted = validation.fraud_works(demo.truth_fraud, run.period_start, run.period_end)
-    found = validation.detection(results, planted)
+    planted = truth_checks.fraud_works(demo.truth_fraud, run.period_start, run.period_end)
+    found = truth_checks.detection(results, planted)
     assert found["precision"] >= 0.9 and found["recall"] >= 0.9
-    assert validation.fraud_in_top(results, planted, top=20) == []
+    assert truth_checks.fraud_in_top(results, planted, top=20) == []
 
 
 def test_the_integrity_step_brings_the_ranking_closer_to_latent_quality(
@@ -182,7 +184,7 @@ def test_the_integrity_step_brings_the_ranking_closer_to_latent_quality(
         run = compute(loaded, settings, period="all", config=config)
         with unit_of_work(loaded) as session:
             results = results_frame(session, run_id=run.id)
-        correlations[apply] = validation.quality_correlation(results, demo.truth_works)
+        correlations[apply] = truth_checks.quality_correlation(results, demo.truth_works)
     assert correlations[True] > correlations[False] > 0.5
 
 
@@ -191,7 +193,7 @@ def test_expert_leniency_is_estimated_and_reported(
 ) -> None:
     compute(loaded, settings)
     with unit_of_work(loaded) as session:
-        read = expert_estimates(session, period="2025-11")
+        read = expert_estimates(session, run=RunSelector(period="2025-11"))
     estimated = pl.DataFrame([e.model_dump() for e in read.experts]).join(
         demo.truth_experts, on="expert_id"
     )
@@ -213,7 +215,7 @@ def test_a_period_never_computed_says_how_to_compute_it(
     loaded: sessionmaker[Session], settings: Settings
 ) -> None:
     with unit_of_work(loaded) as session, pytest.raises(NotFoundError, match="index compute"):
-        ranking(session, period="2024-01", where=RankingFilter())
+        ranking(session, run=RunSelector(period="2024-01"), where=WorkFilter())
 
 
 def test_a_computation_split_into_partitions_gives_the_same_ranking(
@@ -226,7 +228,9 @@ def test_a_computation_split_into_partitions_gives_the_same_ranking(
         monkeypatch.setattr(service, "PARTITION_ROWS", rows)
         compute(loaded, settings)
         with unit_of_work(loaded) as session:
-            rankings.append(ranking(session, period="2025-11", where=RankingFilter()).rows)
+            rankings.append(
+                ranking(session, run=RunSelector(period="2025-11"), where=WorkFilter()).rows
+            )
     assert [r.work_id for r in rankings[0]] == [r.work_id for r in rankings[1]]
     assert [r.score for r in rankings[0]] == [r.score for r in rankings[1]]
 
@@ -242,7 +246,7 @@ def test_the_ranking_does_not_depend_on_how_many_threads_share_the_work(
         monkeypatch.setattr(uncertainty, "WORKERS", workers)
         run = compute(loaded, settings)
         with unit_of_work(loaded) as session:
-            page = ranking(session, period="2025-11", where=RankingFilter())
+            page = ranking(session, run=RunSelector(period="2025-11"), where=WorkFilter())
             dumps.append((page.model_dump_json(exclude={"run"}), run.stability))
     assert dumps[0] == dumps[1]
 
@@ -277,13 +281,17 @@ def test_filters_take_labels_and_english_names_and_name_the_choices_otherwise(
     compute(loaded, settings)
     with unit_of_work(loaded) as session:
         by_key = ranking(
-            session, period="2025-11", where=RankingFilter(genre="sweet_romance", city="西安")
+            session,
+            run=RunSelector(period="2025-11"),
+            where=WorkFilter(genre="sweet_romance", city="西安"),
         )
         by_label = ranking(
-            session, period="2025-11", where=RankingFilter(genre="甜宠", city="xi'an", model="iaa")
+            session,
+            run=RunSelector(period="2025-11"),
+            where=WorkFilter(genre="甜宠", city="xi'an", model="iaa"),
         )
         with pytest.raises(FilterError, match="choose one of: .*西安 \\(Xi'an\\)"):
-            ranking(session, period="2025-11", where=RankingFilter(city="Atlantis"))
+            ranking(session, run=RunSelector(period="2025-11"), where=WorkFilter(city="Atlantis"))
     assert by_key.total > by_label.total > 0
     assert {r.work_id for r in by_label.rows} <= {r.work_id for r in by_key.rows}
 
@@ -301,9 +309,12 @@ def test_readers_may_prefer_the_published_run_and_see_what_is_not_ranked(
         publish_run(session, run_id=full.id, actor="test")
     cut = compute(loaded, settings, as_of=date(2025, 11, 15))
     with unit_of_work(loaded) as session:
-        newest = ranking(session, period="2025-11", where=RankingFilter(), top=1)
+        newest = ranking(session, run=RunSelector(period="2025-11"), where=WorkFilter(), top=1)
         chosen = ranking(
-            session, period="2025-11", where=RankingFilter(), top=1, prefer_published=True
+            session,
+            run=RunSelector(period="2025-11", prefer_published=True),
+            where=WorkFilter(),
+            top=1,
         )
         missing = not_ranked(session, run_id=cut.id)
     assert (newest.run.id, chosen.run.id) == (cut.id, full.id)

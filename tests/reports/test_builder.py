@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from microdrama.errors import NotFoundError, ReportError, ScopeError
-from microdrama.reports.queries import QUERIES
+from microdrama.reports.content.queries import QUERIES
 from tests.reports.conftest import Market
 
 SECTIONS = ("summary", "market", "top", "genres", "platforms", "hubs", "integrity", "experts")

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from microdrama.cli import app
 from microdrama.cli.runtime import runtime
 from microdrama.errors import ReportError
-from microdrama.reports.queries import QUERIES
+from microdrama.reports.content.queries import QUERIES
 from tests.reports.conftest import Market
 
 

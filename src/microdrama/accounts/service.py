@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from microdrama.accounts.models import ApiToken, AuditEntry, User
 from microdrama.accounts.roles import role
 from microdrama.db.base import utcnow
-from microdrama.errors import AccountError, AccountExists
+from microdrama.errors import AccountError, AccountExists, NotFoundError
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
@@ -132,6 +132,14 @@ def users(session: Session) -> list[User]:
 def get_user(session: Session, *, user_id: int) -> User | None:
     """A user by id."""
     return session.get(User, user_id)
+
+
+def user_named(session: Session, *, username: str) -> User:
+    """The user with this name; NotFoundError when there is none."""
+    user = session.scalars(select(User).where(User.username == username)).first()
+    if user is None:
+        raise NotFoundError(f"no user '{username}'")
+    return user
 
 
 def count_users(session: Session) -> int:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from microdrama.catalog import service
+from microdrama.catalog.deps import WorkFilterDep
 from microdrama.catalog.schemas import DailyMetricRead, Facet, WorkPage, WorkRead
 from microdrama.web.deps import SessionDep, SettingsDep
 
@@ -17,23 +18,15 @@ router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 @router.get("/works", response_model=WorkPage)
 def list_works(
     session: SessionDep,
-    q: Annotated[
-        str | None, Query(max_length=200, description="Title, English title or id")
-    ] = None,
-    genre: Annotated[str | None, Query(max_length=40)] = None,
-    platform: Annotated[str | None, Query(max_length=64)] = None,
-    city: Annotated[str | None, Query(max_length=64)] = None,
-    company: Annotated[str | None, Query(max_length=128, description="Name or credit code")] = None,
-    model: Annotated[str | None, Query(pattern="^(IAP|IAA|hybrid)$")] = None,
-    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    where: WorkFilterDep,
     sort: Annotated[service.SortKey, Query()] = "plays",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> WorkPage:
-    """Search the catalogue; filters combine with AND."""
-    where = service.WorkFilter(
-        q=q, genre=genre, platform=platform, city=city, company=company, model=model, year=year
-    )
+    """Search the catalogue; filters combine with AND and take what people type (甜宠, Xi'an).
+
+    A filter value that names nothing is a 400 listing the choices.
+    """
     return service.search_works(session, where=where, sort=sort, page=page, page_size=page_size)
 
 

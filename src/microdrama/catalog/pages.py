@@ -10,11 +10,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from microdrama.catalog import service
 from microdrama.catalog.charts import daily_metrics_chart, share_pie, trend_line
+from microdrama.catalog.deps import WorkFilterDep
+from microdrama.catalog.filters import WorkFilter, resolve
 from microdrama.catalog.market import latest_month, market, trend_of
-from microdrama.catalog.schemas import DailyMetricRead
-from microdrama.catalog.service import genre_label
-from microdrama.catalog.vocab import INVESTMENT_TIERS, MODELS, SIMULATED_NOTICE, term_by_key
-from microdrama.errors import NotFoundError
+from microdrama.catalog.schemas import DailyMetricRead, WorkPage
+from microdrama.catalog.vocab import (
+    INVESTMENT_TIERS,
+    MODELS,
+    SIMULATED_NOTICE,
+    genre_label,
+    term_by_key,
+)
+from microdrama.errors import FilterError, NotFoundError
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.sections import page_sections
 from microdrama.web.templating import render
@@ -24,41 +31,31 @@ router = APIRouter(include_in_schema=False)
 RECENT_DAYS_SHOWN = 60
 
 
-def _blank_to_none(value: str | None) -> str | None:
-    return value.strip() or None if value else None
-
-
 @router.get("/works", response_class=HTMLResponse)
 def works_page(
     request: Request,
     session: SessionDep,
     t: TranslatorDep,
-    q: Annotated[str | None, Query(max_length=200)] = None,
-    genre: Annotated[str | None, Query(max_length=40)] = None,
-    platform: Annotated[str | None, Query(max_length=64)] = None,
-    city: Annotated[str | None, Query(max_length=64)] = None,
-    model: Annotated[str | None, Query(max_length=8)] = None,
-    year: Annotated[str | None, Query(max_length=4)] = None,
+    where: WorkFilterDep,
     sort: Annotated[str, Query(max_length=20)] = "plays",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     """The catalogue; an HTMX request gets only the results table."""
     sort_key = sort if sort in ("plays", "release_date", "title", "recharge") else "plays"
-    where = service.WorkFilter(
-        q=_blank_to_none(q),
-        genre=_blank_to_none(genre),
-        platform=_blank_to_none(platform),
-        city=_blank_to_none(city),
-        model=model if model in ("IAP", "IAA", "hybrid") else None,
-        year=int(year) if year and year.isdigit() else None,
-    )
-    results = service.search_works(
-        session,
-        where=where,
-        sort=sort_key,  # type: ignore[arg-type]
-        page=page,
-        page_size=50,
-    )
+    filter_error = None
+    try:
+        results = service.search_works(
+            session,
+            where=where,
+            sort=sort_key,  # type: ignore[arg-type]
+            page=page,
+            page_size=50,
+        )
+    except FilterError as exc:
+        filter_error = str(exc)
+        results = WorkPage(
+            items=[], total=0, page=1, page_size=50, simulated=service.is_simulated(session)
+        )
     template = (
         "catalog/_results.html" if request.headers.get("hx-request") else "catalog/works.html"
     )
@@ -69,6 +66,7 @@ def works_page(
         results=results,
         where=where,
         sort=sort_key,
+        filter_error=filter_error,
         facets=service.facets(session) if template.endswith("works.html") else {},
         simulated=results.simulated,
         model_label=_model_label,
@@ -187,7 +185,7 @@ def company_page(
         kind="company",
         name=name,
         page=page,
-        where=service.WorkFilter(company=name),
+        where=WorkFilter(company=name),
     )
 
 
@@ -209,7 +207,7 @@ def city_page(
         kind="city",
         name=name,
         page=page,
-        where=service.WorkFilter(city=name),
+        where=WorkFilter(city=name),
     )
 
 
@@ -222,8 +220,19 @@ def _profile(
     kind: str,
     name: str,
     page: int,
-    where: service.WorkFilter,
+    where: WorkFilter,
 ) -> HTMLResponse:
+    try:
+        where = resolve(session, where)
+    except FilterError:
+        return render(
+            request,
+            t,
+            "not_found.html",
+            status_code=404,
+            what=name,
+            simulated=service.is_simulated(session),
+        )
     results = service.search_works(
         session, where=where, page=max(1, min(page, 100_000)), page_size=50
     )

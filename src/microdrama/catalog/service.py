@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import polars as pl
-from sqlalchemy import ScalarSelect, Select, exists, extract, func, or_, select, true
+from sqlalchemy import ScalarSelect, exists, extract, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
+from microdrama.catalog.filters import WorkFilter, narrow, resolve
 from microdrama.catalog.models import (
     AudienceRating,
     City,
@@ -28,32 +28,17 @@ from microdrama.catalog.schemas import (
     CreditRead,
     DailyMetricRead,
     Facet,
-    Label,
     RatingRead,
     WorkPage,
     WorkRead,
     WorkSummary,
 )
-from microdrama.catalog.vocab import GENRES, MODELS, term_by_key
+from microdrama.catalog.vocab import MODELS, genre_label, term_by_key
 from microdrama.db.upsert import upsert
 from microdrama.errors import NotFoundError
 from microdrama.lake import metrics as lake
 
-SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 SortKey = Literal["plays", "release_date", "title", "recharge"]
-
-
-@dataclass(frozen=True)
-class WorkFilter:
-    """What a catalogue search asks for; empty fields do not filter."""
-
-    q: str | None = None
-    genre: str | None = None
-    platform: str | None = None
-    city: str | None = None
-    company: str | None = None
-    model: str | None = None
-    year: int | None = None
 
 
 def yuan(fen: int | None) -> str | None:
@@ -77,55 +62,6 @@ def primary_genre() -> ScalarSelect[str]:
     )
 
 
-def genre_label(key: str) -> Label:
-    """The labels of a genre key (unknown keys label themselves)."""
-    try:
-        term = term_by_key(GENRES, key)
-    except KeyError:
-        return Label(key=key, zh=key, en=key)
-    return Label(key=term.key, zh=term.zh, en=term.en)
-
-
-def filtered(query: SelectT, where: WorkFilter) -> SelectT:
-    """The query narrowed to the works the filter asks for (the query must involve Work)."""
-    if where.q:
-        pattern = f"%{where.q.strip()}%"
-        query = query.where(
-            or_(
-                Work.title.ilike(pattern),
-                Work.title_en.ilike(pattern),
-                Work.external_id.ilike(pattern),
-            )
-        )
-    if where.genre:
-        query = query.where(
-            exists().where(WorkGenre.work_id == Work.id, WorkGenre.genre == where.genre)
-        )
-    if where.platform:
-        query = query.where(
-            exists().where(
-                WorkPlatform.work_id == Work.id,
-                WorkPlatform.platform_id == Platform.id,
-                Platform.name == where.platform,
-            )
-        )
-    if where.city:
-        query = query.where(Work.city.has(City.name == where.city))
-    if where.company:
-        query = query.where(
-            exists().where(
-                WorkCompany.work_id == Work.id,
-                WorkCompany.company_id == Company.id,
-                or_(Company.name == where.company, Company.credit_code == where.company),
-            )
-        )
-    if where.model:
-        query = query.where(Work.model == where.model)
-    if where.year:
-        query = query.where(extract("year", Work.release_date) == where.year)
-    return query
-
-
 def search_works(
     session: Session,
     *,
@@ -134,12 +70,13 @@ def search_works(
     page: int = 1,
     page_size: int = 50,
 ) -> WorkPage:
-    """One page of works matching the filter, most played first by default."""
+    """One page of works matching the filter (as typed: it is resolved), most played first."""
+    where = resolve(session, where)
     page = max(1, page)
     page_size = min(max(1, page_size), 500)
-    base = filtered(select(Work.id), where)
+    base = narrow(select(Work.id), where)
     total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-    query = filtered(
+    query = narrow(
         select(Work, WorkStats).outerjoin(WorkStats, WorkStats.work_id == Work.id), where
     )
     orders: dict[str, tuple[Any, ...]] = {
@@ -369,6 +306,21 @@ def is_simulated(session: Session) -> bool:
     ).scalar_one()
 
 
+def find_company(session: Session, *, value: str) -> Company:
+    """A company by credit code, database id or exact name; NotFoundError naming the value."""
+    value = value.strip()
+    conditions = [Company.credit_code == value.upper(), Company.name == value]
+    if value.isdigit() and len(value) <= 9:
+        conditions.append(Company.id == int(value))
+    company = session.scalars(select(Company).where(or_(*conditions)).order_by(Company.id)).first()
+    if company is None:
+        raise NotFoundError(
+            f"no company '{value}': give a credit code, id or exact name "
+            "(import works that name it first)"
+        )
+    return company
+
+
 def count_works(session: Session) -> int:
     """How many works the catalogue holds."""
     return session.execute(select(func.count()).select_from(Work)).scalar_one()
@@ -376,7 +328,7 @@ def count_works(session: Session) -> int:
 
 def profile_totals(session: Session, *, where: WorkFilter) -> dict[str, int | None]:
     """Works, plays and recharge of the works matching a filter, and their share of all plays."""
-    matching = filtered(select(Work.id), where).subquery()
+    matching = narrow(select(Work.id), where).subquery()
     plays, recharge, works = session.execute(
         select(func.sum(WorkStats.plays), func.sum(WorkStats.recharge_fen), func.count(Work.id))
         .select_from(Work)
@@ -433,4 +385,4 @@ def similar_works(session: Session, *, work_id: str, limit: int = 6) -> list[Wor
 
 def matching_ids(session: Session, *, where: WorkFilter) -> list[str]:
     """External ids of every work matching the filter."""
-    return list(session.execute(filtered(select(Work.external_id), where)).scalars())
+    return list(session.execute(narrow(select(Work.external_id), where)).scalars())

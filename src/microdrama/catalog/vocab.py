@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from microdrama.catalog.schemas import Label
+
 # Shown with every figure, page and export that rests on simulated data.
 SIMULATED_NOTICE = "模拟数据 · Simulated data"
 
@@ -117,3 +119,12 @@ def term_by_key(terms: tuple[Term, ...], key: str) -> Term:
         if term.key == key:
             return term
     raise KeyError(key)
+
+
+def genre_label(key: str) -> Label:
+    """The labels of a genre key (unknown keys label themselves)."""
+    try:
+        term = term_by_key(GENRES, key)
+    except KeyError:
+        return Label(key=key, zh=key, en=key)
+    return Label(key=term.key, zh=term.zh, en=term.en)

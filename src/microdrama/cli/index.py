@@ -13,7 +13,7 @@ from rich.table import Column, Table
 
 from microdrama.cli import index_output as out
 from microdrama.cli.runtime import console, err_console, runtime
-from microdrama.errors import MicrodramaError
+from microdrama.errors import FilterError, MicrodramaError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -192,23 +192,27 @@ def rank(
 
     Example: microdrama index rank --period 2025-11 --city 西安 --top 20 --format csv
     """
-    from microdrama.index import filters
+    from microdrama.catalog import filters
     from microdrama.index import ranking as rankings
+    from microdrama.index.service import RunSelector
 
     _period_or_run(period, run)
     env = runtime()
-    where = filters.RankingFilter(
+    where = filters.WorkFilter(
         genre=genre, platform=platform, city=city, company=company, model=model
     )
     try:
         with env.unit_of_work() as session:
-            where = filters.resolve_filter(session, where)
+            where = filters.resolve(session, where)
             page = rankings.ranking(
-                session, period=period, run_id=run, where=where, top=top, prefer_published=True
+                session,
+                run=RunSelector(period=period, run_id=run, prefer_published=True),
+                where=where,
+                top=top,
             )
             missing = rankings.not_ranked(session, run_id=page.run.id, where=where)
             note = _runs_note(session, page.run, picked=run is not None)
-    except filters.FilterError as exc:
+    except FilterError as exc:
         raise _fail(exc, code=2) from exc
     except MicrodramaError as exc:
         raise _fail(exc) from exc
@@ -287,16 +291,20 @@ def explain(
     """
     from microdrama.index import ranking as rankings
     from microdrama.index.schemas import IndexRunRead
-    from microdrama.index.service import chosen_run
+    from microdrama.index.service import RunSelector, chosen_run
 
     _period_or_run(period, run)
     env = runtime()
     try:
         with env.unit_of_work() as session:
             detail = rankings.explanation(
-                session, work_id=work_id, period=period, run_id=run, prefer_published=True
+                session,
+                work_id=work_id,
+                run=RunSelector(period=period, run_id=run, prefer_published=True),
             )
-            shown = IndexRunRead.model_validate(chosen_run(session, run_id=detail["run_id"]))
+            shown = IndexRunRead.model_validate(
+                chosen_run(session, RunSelector(run_id=detail["run_id"]))
+            )
             note = _runs_note(session, shown, picked=run is not None)
     except MicrodramaError as exc:
         raise _fail(exc) from exc
@@ -321,13 +329,14 @@ def experts(period: ReadPeriodOpt = None, run: RunOpt = None) -> None:
     Example: microdrama index experts --period 2025-11
     """
     from microdrama.index import ranking as rankings
+    from microdrama.index.service import RunSelector
 
     _period_or_run(period, run)
     env = runtime()
     try:
         with env.unit_of_work() as session:
             read = rankings.expert_estimates(
-                session, period=period, run_id=run, prefer_published=True
+                session, run=RunSelector(period=period, run_id=run, prefer_published=True)
             )
             note = _runs_note(session, read.run, picked=run is not None)
     except MicrodramaError as exc:

@@ -183,17 +183,17 @@ def _catalogue_filing(
     work_id: str, *, tier: str | None, filing_no: str | None
 ) -> tuple[str | None, str | None, int | None]:
     """Tier, filing number and episode count of a catalogue work (options given win)."""
-    from sqlalchemy import select
-
-    from microdrama.catalog.models import Work
+    from microdrama.catalog.service import get_work
     from microdrama.cli.runtime import runtime
+    from microdrama.errors import NotFoundError
 
-    with runtime().unit_of_work() as session:
-        found = session.scalars(select(Work).where(Work.external_id == work_id)).first()
-        if found is None:
-            err_console.print(f"[red]error:[/red] no work {work_id} in the catalogue")
-            raise typer.Exit(2)
-        return tier or found.investment_tier, filing_no or found.filing_no, found.episodes
+    try:
+        with runtime().unit_of_work() as session:
+            found = get_work(session, work_id=work_id)
+    except NotFoundError:
+        err_console.print(f"[red]error:[/red] no work {work_id} in the catalogue")
+        raise typer.Exit(2) from None
+    return tier or found.investment_tier, filing_no or found.filing_no, found.episodes
 
 
 def _review_subtitles(file: Path, *, rules: Path | None, out: Path | None) -> None:

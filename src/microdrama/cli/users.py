@@ -37,22 +37,12 @@ def create(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    from sqlalchemy import or_, select
-
-    from microdrama.catalog.models import Company
+    from microdrama.catalog.service import find_company
 
     env = runtime()
     try:
         with env.unit_of_work() as session:
-            company_id = None
-            if company:
-                company_id = session.execute(
-                    select(Company.id).where(
-                        or_(Company.name == company, Company.credit_code == company)
-                    )
-                ).scalar_one_or_none()
-                if company_id is None:
-                    raise MicrodramaError(f"no company '{company}': import works that name it")
+            company_id = find_company(session, value=company).id if company else None
             user = create_user(
                 session,
                 username=name,
@@ -95,15 +85,13 @@ def token(
 
     Example: microdrama users token wang --label nightly-import
     """
-    from sqlalchemy import select
-
-    from microdrama.accounts.models import User
-    from microdrama.accounts.service import create_token
+    from microdrama.accounts.service import create_token, user_named
 
     env = runtime()
-    with env.unit_of_work() as session:
-        user = session.execute(select(User).where(User.username == name)).scalar_one_or_none()
-        if user is None:
-            err_console.print(f"[red]error:[/red] no user '{name}'")
-            raise typer.Exit(1)
-        typer.echo(create_token(session, user=user, name=label))
+    try:
+        with env.unit_of_work() as session:
+            user = user_named(session, username=name)
+            typer.echo(create_token(session, user=user, name=label))
+    except MicrodramaError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc

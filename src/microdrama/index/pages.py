@@ -10,13 +10,13 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from microdrama.accounts.auth import MaybeUser, SignedIn, permission, reads_unpublished, require
-from microdrama.accounts.service import audit
 from microdrama.catalog import service as catalog
-from microdrama.errors import NotFoundError
-from microdrama.index import filters
+from microdrama.catalog.deps import WorkFilterDep
+from microdrama.catalog.filters import WorkFilter
+from microdrama.errors import FilterError, NotFoundError
 from microdrama.index import ranking as rankings
 from microdrama.index.schemas import RankingRow
-from microdrama.index.service import compute_index, list_runs, publish_run
+from microdrama.index.service import RunSelector, compute_index, list_runs, publish_run
 from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.templating import render
@@ -25,37 +25,14 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 100
 
 
-def _where(
-    genre: str | None,
-    platform: str | None,
-    city: str | None,
-    company: str | None,
-    model: str | None,
-) -> filters.RankingFilter:
-    def clean(value: str | None) -> str | None:
-        return value.strip() or None if value else None
-
-    return filters.RankingFilter(
-        genre=clean(genre),
-        platform=clean(platform),
-        city=clean(city),
-        company=clean(company),
-        model=model if model in ("IAP", "IAA", "hybrid") else None,
-    )
-
-
 @router.get("/rankings", response_class=HTMLResponse)
 def rankings_page(
     request: Request,
     session: SessionDep,
     t: TranslatorDep,
     user: MaybeUser,
+    where: WorkFilterDep,
     period: Annotated[str | None, Query(max_length=16)] = None,
-    genre: Annotated[str | None, Query(max_length=40)] = None,
-    platform: Annotated[str | None, Query(max_length=64)] = None,
-    city: Annotated[str | None, Query(max_length=64)] = None,
-    company: Annotated[str | None, Query(max_length=128)] = None,
-    model: Annotated[str | None, Query(max_length=8)] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     """The ranking of a period; an HTMX request gets only the table."""
@@ -63,7 +40,6 @@ def rankings_page(
     runs = list_runs(session, published_only=not drafts_visible)
     periods = list(dict.fromkeys(run.period for run in runs))
     chosen = period or (periods[0] if periods else None)
-    where = _where(genre, platform, city, company, model)
     granted = permission(user)
     context: dict[str, Any] = {
         "can_publish": granted is not None and granted.runs_index,
@@ -80,15 +56,14 @@ def rankings_page(
         try:
             context["ranking"] = rankings.ranking(
                 session,
-                period=chosen,
+                run=RunSelector(period=chosen, published_only=not drafts_visible),
                 where=where,
                 top=PAGE_SIZE,
                 offset=(page - 1) * PAGE_SIZE,
-                published_only=not drafts_visible,
             )
         except NotFoundError:
             context["ranking"] = None
-        except filters.FilterError as exc:
+        except FilterError as exc:
             context["filter_error"] = str(exc)
     context["pages"] = max(
         1, -(-(context["ranking"].total if context["ranking"] else 0) // PAGE_SIZE)
@@ -98,11 +73,10 @@ def rankings_page(
 
 
 def _export_rows(
-    session: SessionDep, user: MaybeUser, period: str, where: filters.RankingFilter
+    session: SessionDep, user: MaybeUser, period: str, where: WorkFilter
 ) -> tuple[list[dict[str, Any]], str]:
-    page = rankings.ranking(
-        session, period=period, where=where, published_only=not reads_unpublished(user)
-    )
+    selector = RunSelector(period=period, published_only=not reads_unpublished(user))
+    page = rankings.ranking(session, run=selector, where=where)
     note = "模拟数据 Simulated data" if page.run.simulated else ""
     return [{**row.model_dump(), "note": note} for row in page.rows], page.run.period
 
@@ -113,14 +87,10 @@ def rankings_export(
     user: MaybeUser,
     suffix: Annotated[str, Path(pattern="^(csv|xlsx)$")],
     period: Annotated[str, Query(max_length=16)],
-    genre: Annotated[str | None, Query(max_length=40)] = None,
-    platform: Annotated[str | None, Query(max_length=64)] = None,
-    city: Annotated[str | None, Query(max_length=64)] = None,
-    company: Annotated[str | None, Query(max_length=128)] = None,
-    model: Annotated[str | None, Query(max_length=8)] = None,
+    where: WorkFilterDep,
 ) -> Response:
     """The whole filtered ranking as CSV (UTF-8 with BOM for Excel) or as an Excel workbook."""
-    rows, name = _export_rows(session, user, period, _where(genre, platform, city, company, model))
+    rows, name = _export_rows(session, user, period, where)
     fields = [*RankingRow.model_fields, "note"]
     if suffix == "xlsx":
         frame = pl.DataFrame(rows, schema=fields if not rows else None, orient="row")
@@ -155,13 +125,5 @@ def compute_page(
     period: Annotated[str, Form(max_length=16)],
 ) -> Response:
     """Compute (or recompute) a period's index from the ranking page; the run starts as a draft."""
-    run = compute_index(session, settings=settings, period=period)
-    audit(
-        session,
-        actor=user.username,
-        user_id=user.id,
-        action="index.compute",
-        target=f"run {run.id}",
-        detail={"period": run.period},
-    )
+    run = compute_index(session, settings=settings, period=period, actor=user)
     return RedirectResponse(f"/rankings?period={run.period}", status_code=303)

@@ -13,16 +13,15 @@ import polars as pl
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session, defer, selectinload
 
+from microdrama.catalog.filters import WorkFilter, narrow, resolve
 from microdrama.catalog.models import Work, WorkPlatform
-from microdrama.catalog.service import filtered
 from microdrama.errors import NotFoundError
-from microdrama.index.filters import RankingFilter, resolve_filter
 from microdrama.index.method import engine
 from microdrama.index.method.config import IndexConfig
 from microdrama.index.method.periods import parse_period
 from microdrama.index.models import RESULT_COLUMNS, ExpertEstimate, IndexFlag, IndexResult, IndexRun
 from microdrama.index.schemas import ExpertRow, ExpertsRead, IndexRunRead, RankingPage, RankingRow
-from microdrama.index.service import chosen_run
+from microdrama.index.service import RunSelector, chosen_run
 from microdrama.review.models import Expert
 
 # A run's results never change once stored (a recomputation is a new run), so pages of a
@@ -34,29 +33,25 @@ _PAGES: dict[tuple[Any, ...], tuple[int, tuple[RankingRow, ...]]] = {}
 def ranking(
     session: Session,
     *,
-    period: str | None = None,
-    where: RankingFilter,
+    run: RunSelector,
+    where: WorkFilter,
     top: int | None = None,
     offset: int = 0,
-    published_only: bool = False,
-    run_id: int | None = None,
-    prefer_published: bool = False,
 ) -> RankingPage:
-    """The ranked works of a run (by default the period's newest), filtered, best first."""
-    run = chosen_run(
-        session,
-        period=period,
-        run_id=run_id,
-        published_only=published_only,
-        prefer_published=prefer_published,
-    )
-    where = resolve_filter(session, where)
+    """The ranked works of the chosen run, filtered, best first."""
+    chosen = chosen_run(session, run)
+    return _ranking_of(session, chosen, where=resolve(session, where), top=top, offset=offset)
+
+
+def _ranking_of(
+    session: Session, run: IndexRun, *, where: WorkFilter, top: int | None, offset: int
+) -> RankingPage:
     query = (
         select(IndexResult, Work)
         .join(Work, Work.id == IndexResult.work_id)
         .where(IndexResult.run_id == run.id, IndexResult.rank.is_not(None))
     )
-    query = filtered(query, where.work_filter())
+    query = narrow(query, where)
     # The run's identity, not just its id: two databases can both have a run #1.
     key = (run.id, run.created_at, run.inputs_hash, run.parameter_hash, where, top, offset)
     cached = _PAGES.get(key)
@@ -76,12 +71,12 @@ def _ranked_rows(
     *,
     query: Any,
     run_id: int,
-    where: RankingFilter,
+    where: WorkFilter,
     top: int | None,
     offset: int,
 ) -> tuple[int, tuple[RankingRow, ...]]:
     """The total and the requested rows of a run's ranking."""
-    if where == RankingFilter():
+    if where == WorkFilter():
         # No work filter: count on the (run, rank) index alone, without reading works.
         total = session.execute(
             select(func.count()).where(IndexResult.run_id == run_id, IndexResult.rank.is_not(None))
@@ -144,25 +139,19 @@ def explanation(
     session: Session,
     *,
     work_id: str,
-    period: str | None = None,
-    published_only: bool = False,
-    run_id: int | None = None,
-    prefer_published: bool = False,
+    run: RunSelector,
 ) -> dict[str, Any]:
-    """A work's score in a run taken apart, with flags and the change since last period."""
-    run = chosen_run(
-        session,
-        period=period,
-        run_id=run_id,
-        published_only=published_only,
-        prefer_published=prefer_published,
-    )
+    """A work's score in the chosen run taken apart, with flags and the change since the
+    previous period (whose run is chosen the same way)."""
+    chosen = chosen_run(session, run)
     work = session.execute(select(Work).where(Work.external_id == work_id)).scalar_one_or_none()
     if work is None:
         raise NotFoundError(f"no work with id {work_id}")
-    result = session.get(IndexResult, (run.id, work.id))
+    result = session.get(IndexResult, (chosen.id, work.id))
     if result is None:
-        raise NotFoundError(f"{work_id} has no daily metrics in period {run.period}, so no index")
+        raise NotFoundError(
+            f"{work_id} has no daily metrics in period {chosen.period}, so no index"
+        )
     flags = [
         {
             "platform": f.platform,
@@ -173,28 +162,26 @@ def explanation(
         }
         for f in session.execute(
             select(IndexFlag)
-            .where(IndexFlag.run_id == run.id, IndexFlag.work_id == work.id)
+            .where(IndexFlag.run_id == chosen.id, IndexFlag.work_id == work.id)
             .order_by(IndexFlag.date, IndexFlag.platform)
         ).scalars()
     ]
     config = IndexConfig()
     row = _result_row(result, work)
-    previous = _Previous.of(
-        session, run, work, published_only=published_only, prefer_published=prefer_published
-    )
+    previous = _Previous.of(session, chosen, work, selector=run)
     detail = engine.explain(row, config=config, flags=flags, previous=previous.row)
     reason = detail.get("ineligible_reason")
     detail.update(
         title=work.title,
-        period=run.period,
-        run_id=run.id,
-        method=run.method_version,
-        data_from=run.period_start,
-        data_to=run.period_end,
-        as_of=run.as_of,
-        published=run.published,
-        method_parameters_hash=run.parameter_hash,
-        simulated=run.simulated,
+        period=chosen.period,
+        run_id=chosen.id,
+        method=chosen.method_version,
+        data_from=chosen.period_start,
+        data_to=chosen.period_end,
+        as_of=chosen.as_of,
+        published=chosen.published,
+        method_parameters_hash=chosen.parameter_hash,
+        simulated=chosen.simulated,
         cohort_label=cohort_label(detail.get("cohort")),
         ineligible_reason=None if reason is None else reason_text(reason),
         previous_period=previous.period,
@@ -254,20 +241,14 @@ class _Previous:
         run: IndexRun,
         work: Work,
         *,
-        published_only: bool,
-        prefer_published: bool,
+        selector: RunSelector,
     ) -> _Previous:
         """The period before `run`'s, read the way `run` was chosen (published first or not)."""
         name = parse_period(run.period).previous_name() if run.period != "all" else None
         if name is None:
             return cls(None, False, None)
         try:
-            previous_run = chosen_run(
-                session,
-                period=name,
-                published_only=published_only,
-                prefer_published=prefer_published,
-            )
+            previous_run = chosen_run(session, selector.of_period(name))
         except NotFoundError:
             return cls(name, False, None)
         result = session.get(IndexResult, (previous_run.id, work.id))
@@ -298,27 +279,18 @@ class _Previous:
 def expert_estimates(
     session: Session,
     *,
-    period: str | None = None,
-    published_only: bool = False,
-    run_id: int | None = None,
-    prefer_published: bool = False,
+    run: RunSelector,
 ) -> ExpertsRead:
-    """Per-expert leniency, reviews and fit, and per-dimension reliability, of a run."""
-    run = chosen_run(
-        session,
-        period=period,
-        run_id=run_id,
-        published_only=published_only,
-        prefer_published=prefer_published,
-    )
+    """Per-expert leniency, reviews and fit, and per-dimension reliability, of the chosen run."""
+    chosen = chosen_run(session, run)
     rows = session.execute(
         select(ExpertEstimate, Expert)
         .join(Expert, Expert.id == ExpertEstimate.expert_id)
-        .where(ExpertEstimate.run_id == run.id)
+        .where(ExpertEstimate.run_id == chosen.id)
         .order_by(Expert.external_id)
     ).all()
     return ExpertsRead(
-        run=IndexRunRead.model_validate(run),
+        run=IndexRunRead.model_validate(chosen),
         experts=[
             ExpertRow(
                 expert_id=e.external_id,
@@ -330,7 +302,7 @@ def expert_estimates(
             )
             for est, e in rows
         ],
-        reliability=run.reliability,
+        reliability=chosen.reliability,
     )
 
 
@@ -390,15 +362,15 @@ def reason_group(reason: str | None) -> str:
 
 
 def not_ranked(
-    session: Session, *, run_id: int, where: RankingFilter | None = None
+    session: Session, *, run_id: int, where: WorkFilter | None = None
 ) -> list[dict[str, Any]]:
     """The run's works that have no rank (filtered), by id, each with why."""
-    where = resolve_filter(session, where or RankingFilter())
-    query = filtered(
+    where = resolve(session, where or WorkFilter())
+    query = narrow(
         select(IndexResult, Work)
         .join(Work, Work.id == IndexResult.work_id)
         .where(IndexResult.run_id == run_id, IndexResult.rank.is_(None)),
-        where.work_filter(),
+        where,
     ).options(
         selectinload(Work.genres),
         selectinload(Work.platforms).selectinload(WorkPlatform.platform),

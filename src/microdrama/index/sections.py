@@ -12,12 +12,12 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from microdrama.accounts.auth import reads_unpublished
+from microdrama.catalog.filters import WorkFilter
 from microdrama.errors import NotFoundError
 from microdrama.i18n import Translator
 from microdrama.index import ranking as rankings
 from microdrama.index.charts import radar_options
-from microdrama.index.filters import RankingFilter
-from microdrama.index.service import list_runs
+from microdrama.index.service import RunSelector, list_runs
 from microdrama.web.templating import render_fragment
 
 DASHBOARD_TOP = 10
@@ -30,7 +30,9 @@ def latest_explanation(
     for run in list_runs(session, published_only=published_only):
         try:
             return rankings.explanation(
-                session, work_id=work_id, period=run.period, published_only=published_only
+                session,
+                work_id=work_id,
+                run=RunSelector(period=run.period, published_only=published_only),
             )
         except NotFoundError:
             continue
@@ -58,13 +60,10 @@ def dashboard_section(
 ) -> Markup:
     """The month's top of the Star Index, or a line saying none is published yet."""
     try:
-        top = rankings.ranking(
-            session,
-            period=month,
-            where=RankingFilter(),
-            top=DASHBOARD_TOP,
-            published_only=not reads_unpublished(request.state.user),
+        selector = RunSelector(
+            period=month, published_only=not reads_unpublished(request.state.user)
         )
+        top = rankings.ranking(session, run=selector, where=WorkFilter(), top=DASHBOARD_TOP)
     except NotFoundError:
         top = None
     return render_fragment(request, translator, "index/_dashboard_top.html", top=top, month=month)

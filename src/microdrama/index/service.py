@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,8 @@ import polars as pl
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from microdrama.accounts.models import User
+from microdrama.accounts.service import audit
 from microdrama.catalog.models import Work
 from microdrama.catalog.service import is_simulated, primary_genre
 from microdrama.config import Settings
@@ -30,22 +32,7 @@ from microdrama.review.models import Expert, ExpertReview
 # Daily rows judged at a time (about 50 bytes each): partitions by work bound memory. Up to two
 # are held at once (one judged while the next is read); smaller ones overlap more of the work.
 PARTITION_ROWS = 10_000_000
-DAILY_COLUMNS = [
-    "work_id",
-    "platform",
-    "date",
-    "plays",
-    "viewers",
-    "watch_minutes",
-    "completion_rate",
-    "likes",
-    "comments",
-    "shares",
-    "favorites",
-    "recharge_fen",
-    "ad_revenue_fen",
-    "ad_spend_fen",
-]
+DAILY_COLUMNS = list(lake.DAILY_COLUMNS)
 
 
 def compute_index(
@@ -55,13 +42,19 @@ def compute_index(
     period: str,
     as_of: date | None = None,
     config: IndexConfig | None = None,
+    snapshot: lake.Snapshot | None = None,
+    actor: User | None = None,
 ) -> IndexRunRead:
-    """Compute the index for a period from pinned inputs and store it as a run."""
+    """Compute the index for a period from pinned inputs and store it as a run.
+
+    It reads the lake at `snapshot` (the newest version when none is given); a signed-in
+    `actor`'s computation is written to the audit log.
+    """
     config = config or IndexConfig()
     started = time.perf_counter()
-    uri = lake.metrics_uri(settings.resolved_lake_uri)
-    version = lake.current_version(uri)
-    daily = lake.scan(uri, version=version).select(DAILY_COLUMNS)
+    pinned = snapshot or lake.snapshot(lake.metrics_uri(settings.resolved_lake_uri))
+    version = pinned.version
+    daily = pinned.scan().select(DAILY_COLUMNS)
     window = _period(daily, period, as_of)
     # The lake's rows are judged in a thread of their own while this one reads the relational
     # inputs: the two do not touch each other's data.
@@ -118,6 +111,15 @@ def compute_index(
     session.flush()
     _store(session, run, output, keys)
     run.seconds = round(time.perf_counter() - started, 3)
+    if actor is not None:
+        audit(
+            session,
+            actor=actor.username,
+            user_id=actor.id,
+            action="index.compute",
+            target=f"run {run.id}",
+            detail={"period": run.period},
+        )
     session.flush()
     return IndexRunRead.model_validate(run)
 
@@ -343,20 +345,29 @@ def latest_run(session: Session, *, period: str, published_only: bool = False) -
     return run
 
 
-def chosen_run(
-    session: Session,
-    *,
-    period: str | None = None,
-    run_id: int | None = None,
-    published_only: bool = False,
-    prefer_published: bool = False,
-) -> IndexRun:
-    """Run `run_id` (of `period` when both are given), else the period's newest run.
+@dataclass(frozen=True)
+class RunSelector:
+    """Which stored run a reader means: run `run_id`, else the period's newest one.
 
-    `period` as typed (2025-9 is 2025-09). `prefer_published` takes the newest published run
-    when the period has one: what readers of the command line see unless they pick a run.
+    `period` as typed (2025-9 is 2025-09). `published_only` hides drafts (what viewers and
+    the public may read); `prefer_published` takes the newest published run when the period
+    has one, which is what readers of the command line see unless they pick a run.
     """
-    period = None if period is None else period_name(period)
+
+    period: str | None = None
+    run_id: int | None = None
+    published_only: bool = False
+    prefer_published: bool = False
+
+    def of_period(self, period: str) -> RunSelector:
+        """The same choice made for another period (the previous one, say), by its newest run."""
+        return replace(self, period=period, run_id=None)
+
+
+def chosen_run(session: Session, selector: RunSelector) -> IndexRun:
+    """The run the selector means; NotFoundError naming what is missing."""
+    period = None if selector.period is None else period_name(selector.period)
+    run_id, published_only = selector.run_id, selector.published_only
     if run_id is not None:
         run = session.get(IndexRun, run_id)
         if run is None or (published_only and not run.published):
@@ -366,7 +377,7 @@ def chosen_run(
         return run
     if period is None:
         raise NotFoundError("give a period or a run id")
-    if prefer_published and not published_only:
+    if selector.prefer_published and not published_only:
         try:
             return latest_run(session, period=period, published_only=True)
         except NotFoundError:
@@ -393,8 +404,6 @@ def publish_run(
     session: Session, *, run_id: int, actor: str, user_id: int | None = None
 ) -> IndexRunRead:
     """Make a run visible to viewers and the public; recorded in the audit log."""
-    from microdrama.accounts.service import audit
-
     run = session.get(IndexRun, run_id)
     if run is None:
         raise NotFoundError(f"no index run #{run_id}")

@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile
 
 from microdrama.accounts.auth import SignedIn, require
-from microdrama.accounts.service import audit
 from microdrama.ingest.columns import ImportKind
 from microdrama.ingest.schemas import ImportReport
 from microdrama.ingest.service import import_file
@@ -37,22 +36,9 @@ def post_import(
     path = save_upload(file, settings)
     try:
         report = import_file(
-            session, settings=settings, kind=kind, path=path, dry_run=dry_run, user=user.username
+            session, settings=settings, kind=kind, path=path, dry_run=dry_run, actor=user
         )
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     report.file = Path(file.filename or "upload").name
-    if report.committed:
-        audit(
-            session,
-            actor=user.username,
-            user_id=user.id,
-            action=f"import.{kind}",
-            target=report.file,
-            detail={
-                "import_id": report.import_id,
-                "inserted": report.inserted,
-                "updated": report.updated,
-            },
-        )
     return report

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from microdrama.lake import metrics as lake
+
 ImportKind = Literal["works", "metrics", "ratings", "reviews"]
 IMPORT_KINDS: tuple[ImportKind, ...] = ("works", "metrics", "ratings", "reviews")
 
@@ -52,21 +54,9 @@ SPECS: dict[ImportKind, ColumnSpec] = {
         key=("work_id",),
     ),
     "metrics": ColumnSpec(
-        required=("work_id", "platform", "date"),
-        optional=(
-            "plays",
-            "viewers",
-            "watch_minutes",
-            "completion_rate",
-            "likes",
-            "comments",
-            "shares",
-            "favorites",
-            "recharge_yuan",
-            "ad_revenue_yuan",
-            "ad_spend_yuan",
-        ),
-        key=("work_id", "platform", "date"),
+        required=lake.KEY,
+        optional=lake.SOURCE_COLUMNS[len(lake.KEY) :],
+        key=lake.KEY,
     ),
     "ratings": ColumnSpec(
         required=("work_id", "platform", "score", "votes"), optional=(), key=("work_id", "platform")

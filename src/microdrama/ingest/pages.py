@@ -10,7 +10,6 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from microdrama.accounts.auth import SignedIn, require
-from microdrama.accounts.service import audit
 from microdrama.errors import TooLarge
 from microdrama.ingest.columns import IMPORT_KINDS
 from microdrama.ingest.service import import_file, recent_imports
@@ -84,18 +83,9 @@ def upload(
             settings=settings,
             kind=kind,
             path=path,
-            user=user.username,
+            actor=user,
         )
         shutil.rmtree(path.parent, ignore_errors=True)
-        if report.committed:
-            audit(
-                session,
-                actor=user.username,
-                user_id=user.id,
-                action=f"import.{kind}",
-                target=path.name,
-                detail={"import_id": report.import_id},
-            )
         return _page(request, session, t, report=report)
     if file is None or not file.filename:
         return _page(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from microdrama.accounts.models import User
+from microdrama.accounts.service import audit
 from microdrama.catalog.models import ImportRecord, Work
 from microdrama.catalog.service import refresh_work_stats
 from microdrama.config import Settings
@@ -21,6 +24,7 @@ from microdrama.ingest import readers, validate, values
 from microdrama.ingest.columns import SPECS, ImportKind, canonical_name, header_unit
 from microdrama.ingest.schemas import ImportReport, RowError
 from microdrama.ingest.writers import WRITERS, WriteContext, check_works
+from microdrama.lake import metrics as lake
 
 # Labels of summary rows that exports append under the data; they are skipped, with a warning.
 TOTAL_LABELS = ("合计", "总计", "小计", "汇总", "总和", "Total", "TOTAL", "total", "Sum", "SUM")
@@ -30,6 +34,9 @@ CHUNK_ROWS = 250_000
 MAX_LISTED_ERRORS = 100_000
 
 Phase = Callable[[str], None]
+logger = logging.getLogger(__name__)
+# Session.info key: the lake versions to undo if this session rolls back.
+PENDING_UNDO = "microdrama.lake_undo"
 
 
 def import_file(
@@ -40,10 +47,16 @@ def import_file(
     path: Path,
     dry_run: bool = False,
     user: str = "cli",
+    actor: User | None = None,
     simulated: bool = False,
     on_phase: Phase | None = None,
 ) -> ImportReport:
-    """Validate `path` as a `kind` file and, when every row is valid and not dry, write it."""
+    """Validate `path` as a `kind` file and, when every row is valid and not dry, write it.
+
+    `user` names who imports in the import ledger; a signed-in `actor` (the web's) is named
+    there instead and the import is written to the audit log too.
+    """
+    user = actor.username if actor is not None else user
     phase = on_phase or (lambda _: None)
     if not path.is_file():
         raise ReadError(f"{path}: no such file")
@@ -99,7 +112,11 @@ def import_file(
             import_id=record.id,
             present=set(mapping.values()),
         )
+        if kind == "metrics":
+            undo_orphan_versions(session, lake_root=settings.resolved_lake_uri)
         WRITERS[kind](context, staged)
+        if context.lake_version is not None:
+            _undo_on_rollback(session, lake_root=context.lake_root, version=context.lake_version)
         if kind == "metrics":
             refresh_work_stats(session, lake_root=settings.resolved_lake_uri)
         report.inserted, report.updated = context.inserted, context.updated
@@ -117,9 +134,62 @@ def import_file(
             utcnow(),
         )
         session.flush()
+        if actor is not None:
+            audit(
+                session,
+                actor=actor.username,
+                user_id=actor.id,
+                action=f"import.{kind}",
+                target=path.name,
+                detail={
+                    "import_id": report.import_id,
+                    "inserted": report.inserted,
+                    "updated": report.updated,
+                },
+            )
         return report
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def undo_orphan_versions(session: Session, *, lake_root: str) -> list[int]:
+    """Undo lake versions whose import never reached the catalogue (a process that died
+    between the Delta commit and the SQL commit); returns the versions undone."""
+    uri = lake.metrics_uri(lake_root)
+    committed = set(
+        session.scalars(select(ImportRecord.id).where(ImportRecord.status == "committed"))
+    )
+    orphans = lake.orphan_versions(uri, committed=committed)
+    if orphans:
+        lake.undo(uri, version=orphans[0], newest=orphans[-1])
+    return orphans
+
+
+def _undo_on_rollback(session: Session, *, lake_root: str, version: int) -> None:
+    """When the caller's SQL commit fails (or it rolls back), undo this import's lake version.
+
+    The Delta commit comes first and the SQL commit second (lake.metrics explains why); this
+    makes the pair all or nothing for the readers. A commit of the session forgets the undo.
+    """
+    pending: list[tuple[str, int]] = session.info.setdefault(PENDING_UNDO, [])
+    pending.append((lake.metrics_uri(lake_root), version))
+    if not event.contains(session, "after_rollback", _undo_pending):
+        event.listen(session, "after_rollback", _undo_pending)
+        event.listen(session, "after_commit", _forget_pending)
+
+
+def _undo_pending(session: Session) -> None:
+    pending: list[tuple[str, int]] = session.info.get(PENDING_UNDO, [])
+    while pending:
+        uri, version = pending.pop()
+        try:
+            lake.undo(uri, version=version)
+        except lake.UndoRefused as exc:  # a later import landed on top: a person must decide
+            logger.error("the rolled-back import's lake version stays: %s", exc)
+
+
+def _forget_pending(session: Session) -> None:
+    session.info.get(PENDING_UNDO, []).clear()
 
 
 def _canonical(

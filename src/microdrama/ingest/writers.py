@@ -298,28 +298,6 @@ def _replace_links(
 
 # --- metrics ---------------------------------------------------------------------------------
 
-METRIC_SOURCE_COLUMNS = [
-    "work_id",
-    "platform",
-    "date",
-    "plays",
-    "viewers",
-    "watch_minutes",
-    "completion_rate",
-    "likes",
-    "comments",
-    "shares",
-    "favorites",
-    "recharge_yuan",
-    "ad_revenue_yuan",
-    "ad_spend_yuan",
-]
-METRIC_RENAMES = {
-    "recharge_yuan": "recharge_fen",
-    "ad_revenue_yuan": "ad_revenue_fen",
-    "ad_spend_yuan": "ad_spend_fen",
-}
-
 
 def write_metrics(context: WriteContext, staged: Path) -> None:
     """Upsert the daily metrics into the Delta table in one commit."""
@@ -339,9 +317,10 @@ def write_metrics(context: WriteContext, staged: Path) -> None:
     )
     first: date = bounds["first"][0]
     last: date = bounds["last"][0]
-    columns = [pl.col(c).alias(METRIC_RENAMES.get(c, c)) for c in METRIC_SOURCE_COLUMNS] + [
-        pl.lit(context.import_id, dtype=pl.Int64).alias("import_id")
-    ]
+    columns = [
+        pl.col(source).alias(stored)
+        for source, stored in zip(lake.SOURCE_COLUMNS, lake.DAILY_COLUMNS, strict=True)
+    ] + [pl.lit(context.import_id, dtype=pl.Int64).alias(lake.IMPORT_ID)]
     batches = (
         batch.to_arrow().cast(lake.SCHEMA)
         for batch in scan.select(columns).collect_batches(chunk_size=100_000)
@@ -349,7 +328,13 @@ def write_metrics(context: WriteContext, staged: Path) -> None:
     reader = pa.RecordBatchReader.from_batches(
         lake.SCHEMA, (b for table in batches for b in table.to_batches())
     )
-    result = lake.write(lake.metrics_uri(context.lake_root), reader, first=first, last=last)
+    result = lake.write(
+        lake.metrics_uri(context.lake_root),
+        reader,
+        first=first,
+        last=last,
+        import_id=context.import_id,
+    )
     context.inserted, context.updated, context.lake_version = (
         result.inserted,
         result.updated,

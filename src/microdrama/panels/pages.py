@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from microdrama.accounts.auth import SignedIn, require
 from microdrama.catalog.models import Work, WorkStats
-from microdrama.catalog.service import genre_label
-from microdrama.errors import MicrodramaError
+from microdrama.catalog.vocab import genre_label
+from microdrama.errors import MicrodramaError, PanelError
 from microdrama.panels import service
 from microdrama.review.models import DIMENSIONS
 from microdrama.web.auth import CsrfChecked
@@ -63,7 +63,7 @@ def create(
         )
     try:
         if not ids:
-            raise service.PanelError(t.gettext("List the works to review, or how many top works."))
+            raise PanelError(t.gettext("List the works to review, or how many top works."))
         created = service.create_panel(
             session, name=name, period=period, work_ids=ids, per_work=per_work, actor=user
         )
@@ -172,7 +172,7 @@ def submit(
         service.submit_review(
             session, assignment_id=assignment_id, expert=user, scores=scores, comment=comment
         )
-    except service.PanelError as exc:
+    except PanelError as exc:
         item = service.assignment_for(session, assignment_id=assignment_id, expert=user)
         return render(
             request,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from microdrama.accounts.auth import SignedIn, require
-from microdrama.errors import MicrodramaError, TooLarge
+from microdrama.errors import MicrodramaError, OwnershipError, TooLarge
 from microdrama.producers import service
 from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
@@ -25,7 +25,7 @@ def portal(request: Request, session: SessionDep, t: TranslatorDep, user: Signed
     try:
         works = service.own_works(session, user=user)
         error = None
-    except service.OwnershipError as exc:
+    except OwnershipError as exc:
         works, error = [], str(exc)
     return render(request, t, "producers/portal.html", works=works, report=None, error=error)
 
@@ -66,7 +66,7 @@ def submit(
     try:
         report = service.submit_work(session, settings=settings, user=user, fields=fields)
         error = None
-    except service.OwnershipError as exc:
+    except OwnershipError as exc:
         report, error = None, str(exc)
     works = service.own_works(session, user=user) if error is None else []
     status = 200 if report is not None and report.ok else 422

@@ -154,7 +154,7 @@ def submit_work(
     path = Path(folder) / f"submission-{user.id}.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
     try:
-        return import_file(session, settings=settings, kind="works", path=path, user=user.username)
+        return import_file(session, settings=settings, kind="works", path=path, actor=user)
     finally:
         path.unlink(missing_ok=True)
 
@@ -208,7 +208,7 @@ def submit_file(session: Session, *, settings: Settings, user: User, path: Path)
     own = workdir / "works.csv"
     rows.write_csv(own)
     try:
-        report = import_file(session, settings=settings, kind="works", path=own, user=user.username)
+        report = import_file(session, settings=settings, kind="works", path=own, actor=user)
     finally:
         own.unlink(missing_ok=True)
     report.file = path.name

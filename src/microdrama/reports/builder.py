@@ -22,21 +22,22 @@ from microdrama.catalog.vocab import SIMULATED_NOTICE
 from microdrama.config import Settings
 from microdrama.errors import MicrodramaError, ReportError
 from microdrama.i18n import Translator
-from microdrama.index.method.periods import parse_period
+from microdrama.index.method.periods import parse_period, period_name
 from microdrama.index.models import IndexRun
 from microdrama.index.service import compute_index
 from microdrama.lake import metrics as lake
-from microdrama.reports import data as report_data
-from microdrama.reports import fmt, sections
-from microdrama.reports.appendix import appendix, coverage_notes, scope_note
-from microdrama.reports.charts import SHORT_NUMBERS, to_echarts, to_svg
-from microdrama.reports.findings import all_findings, findings
+from microdrama.reports import loaders
+from microdrama.reports.content import fmt, sections
+from microdrama.reports.content.appendix import appendix, coverage_notes, scope_note
+from microdrama.reports.content.charts import SHORT_NUMBERS, to_echarts, to_svg
+from microdrama.reports.content.findings import all_findings, findings
+from microdrama.reports.content.queries import QUERIES, run_all
+from microdrama.reports.content.scopes import Scope, parse_scope
+from microdrama.reports.content.texts import Texts
 from microdrama.reports.messages import NO_DATA_IN_SCOPE, UNKNOWN_LANG
 from microdrama.reports.output import OWNED, check_out, publish, staged
-from microdrama.reports.queries import QUERIES, run_all
-from microdrama.reports.scope import Scope, parse_scope, resolve_scope
-from microdrama.reports.texts import Texts
-from microdrama.reports.windows import Windows, windows_of
+from microdrama.reports.scope import resolve_scope
+from microdrama.reports.windows import has_data, windows_of
 
 __all__ = ["SCHEMA_VERSION", "BuiltReport", "ReportError", "build_report", "prepare_index"]
 
@@ -72,48 +73,58 @@ def _environment() -> Environment:
     return env
 
 
-def _has_data(settings: Settings, name: str) -> bool:
-    period = parse_period(name)
-    return not (
-        lake.scan(lake.metrics_uri(settings.resolved_lake_uri))
-        .filter(pl.col("date").is_between(period.start, period.end))
-        .select(pl.col("date").first())
-        .collect()
-        .is_empty()
-    )
-
-
 def _run_for(
-    session: Session, settings: Settings, period: str, *, compute_missing: bool
+    session: Session,
+    settings: Settings,
+    period: str,
+    *,
+    snapshot: lake.Snapshot,
+    compute_missing: bool,
 ) -> IndexRun | None:
-    """The period's newest run; computed (as an unpublished draft) when missing and allowed."""
-    run = report_data.newest_run(session, period)
+    """The period's newest run; computed at the snapshot (an unpublished draft) when missing."""
+    run = loaders.newest_run(session, period)
     if run is not None or not compute_missing:
         return run
     try:
-        compute_index(session, settings=settings, period=period)
+        compute_index(session, settings=settings, period=period, snapshot=snapshot)
     except MicrodramaError:
         return None  # no data for that period: the report says so
-    return report_data.newest_run(session, period)
+    return loaders.newest_run(session, period)
 
 
 def _runs(
-    session: Session, settings: Settings, windows: Windows, *, compute_missing: bool
+    session: Session,
+    settings: Settings,
+    period: str,
+    *,
+    snapshot: lake.Snapshot,
+    compute_missing: bool,
 ) -> tuple[IndexRun | None, IndexRun | None]:
     """The index runs of the period and of the previous one (for rank changes)."""
-    name, previous = windows.period.name, windows.previous_name
-    run = _run_for(session, settings, name, compute_missing=compute_missing)
+    name = period_name(period)
+    previous = parse_period(name).previous_name() if name != "all" else None
+    run = _run_for(session, settings, name, snapshot=snapshot, compute_missing=compute_missing)
     previous_run = (
-        _run_for(session, settings, previous, compute_missing=compute_missing)
-        if previous and _has_data(settings, previous)
+        _run_for(session, settings, previous, snapshot=snapshot, compute_missing=compute_missing)
+        if previous and has_data(snapshot, previous)
         else None
     )
     return run, previous_run
 
 
+def report_snapshot(run: IndexRun | None, newest: lake.Snapshot) -> lake.Snapshot:
+    """The one snapshot a report reads: the lake as its index run read it, so that the figures
+    agree with the ranks beside them; the newest version when the run recorded none."""
+    if run is not None and run.lake_version is not None:
+        return lake.Snapshot(newest.uri, run.lake_version)
+    return newest
+
+
 def prepare_index(session: Session, *, settings: Settings, period: str) -> None:
     """Compute the missing index runs a report of the period reads (a write; commit it apart)."""
-    _runs(session, settings, windows_of(settings.resolved_lake_uri, period), compute_missing=True)
+    newest = lake.snapshot(lake.metrics_uri(settings.resolved_lake_uri))
+    windows_of(newest, period)  # a period without data is refused before anything is computed
+    _runs(session, settings, period, snapshot=newest, compute_missing=True)
 
 
 def _sources(session: Session) -> list[dict[str, Any]]:
@@ -163,11 +174,17 @@ def build_report(
         raise ReportError(UNKNOWN_LANG, lang=lang)
     check_out(out)  # before the work, not after it
     scoped = resolve_scope(session, scope if isinstance(scope, Scope) else parse_scope(scope))
-    windows = windows_of(settings.resolved_lake_uri, period)
-    run, previous_run = _runs(session, settings, windows, compute_missing=compute_missing)
-    loaded = report_data.load(
+    newest = lake.snapshot(lake.metrics_uri(settings.resolved_lake_uri))
+    windows_of(newest, period)  # a period without data is refused before anything is computed
+    run, previous_run = _runs(
+        session, settings, period, snapshot=newest, compute_missing=compute_missing
+    )
+    # From here on every read of the lake is of this one version.
+    snapshot = report_snapshot(run, newest)
+    windows = windows_of(snapshot, period)
+    loaded = loaders.load(
         session,
-        lake_root=settings.resolved_lake_uri,
+        snapshot=snapshot,
         period=windows.covered,
         previous=windows.previous,
         requested=windows.period,

@@ -17,10 +17,10 @@ from microdrama.errors import NotFoundError, ReportBusy, ReportError
 from microdrama.index.method.periods import parse_period
 from microdrama.reports import jobs
 from microdrama.reports.builder import LANGS
+from microdrama.reports.content.scopes import parse_scope
 from microdrama.reports.messages import BUSY, UNKNOWN_LANG
 from microdrama.reports.models import ReportBuild
 from microdrama.reports.schemas import ReportBuildRead
-from microdrama.reports.scope import parse_scope
 
 FILES = {"report.html": "text/html; charset=utf-8", "report.pdf": "application/pdf"}
 

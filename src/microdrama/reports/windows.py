@@ -1,8 +1,8 @@
-"""The days a report covers: the period asked for, the part with data, the comparison window."""
+"""The days a report covers: the period asked for, the part with data, the comparison window,
+read from one snapshot of the lake."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import polars as pl
@@ -10,29 +10,15 @@ import polars as pl
 from microdrama.errors import ReportError
 from microdrama.index.method.periods import Period, parse_period
 from microdrama.lake import metrics as lake
+from microdrama.reports.content.frames import Windows
 from microdrama.reports.messages import NO_DATA
 
 
-@dataclass(frozen=True)
-class Windows:
-    """The period as asked, the days of it with data, and the window it is compared with."""
-
-    period: Period
-    covered: Period  # first to last day with data inside the period
-    previous: Period  # the comparison window, exactly as the report states it
-    previous_name: str | None  # the previous period of the same kind (for its index run)
-
-    @property
-    def partial(self) -> bool:
-        """The data cover only part of the period."""
-        return self.covered != self.period
-
-
 def _bounds(
-    lake_root: str, start: date | None, end: date | None
+    snapshot: lake.Snapshot, start: date | None, end: date | None
 ) -> tuple[date | None, date | None]:
     """First and last day with daily metrics between start and end (anywhere when None)."""
-    scan = lake.scan(lake.metrics_uri(lake_root))
+    scan = snapshot.scan()
     if start is not None and end is not None:
         scan = scan.filter(pl.col("date").is_between(start, end))
     bounds = scan.select(pl.col("date").min().alias("first"), pl.col("date").max().alias("last"))
@@ -43,16 +29,22 @@ def _bounds(
     )
 
 
-def windows_of(lake_root: str, name: str) -> Windows:
-    """The windows of a period name; ReportError when the period has no data."""
+def has_data(snapshot: lake.Snapshot, name: str) -> bool:
+    """True when the snapshot holds a day of the period."""
+    period = parse_period(name)
+    return _bounds(snapshot, period.start, period.end)[0] is not None
+
+
+def windows_of(snapshot: lake.Snapshot, name: str) -> Windows:
+    """The windows of a period name in a snapshot; ReportError when the period has no data."""
     if name.strip().lower() == "all":
-        first, last = _bounds(lake_root, None, None)
+        first, last = _bounds(snapshot, None, None)
         if first is None or last is None:
             raise ReportError(NO_DATA, period="all")
         period = parse_period("all", data_start=first, data_end=last)
     else:
         period = parse_period(name)
-        first, last = _bounds(lake_root, period.start, period.end)
+        first, last = _bounds(snapshot, period.start, period.end)
         if first is None or last is None:
             raise ReportError(NO_DATA, period=period.name)
     covered = Period(period.name, first, last)

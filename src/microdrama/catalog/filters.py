@@ -1,66 +1,153 @@
-"""Ranking filters as people type them: genre labels, city names in either language, a company
-by id, credit code or part of its name; FilterError lists the choices."""
+"""Which works: one filter for the catalogue, the rankings and the report scopes.
+
+`resolve` reads a filter as people type it (genre labels, cities in either language, a company
+by id, credit code or part of its name) and FilterError lists the choices; `narrow` applies it
+to a query; `work_ids` gives the ids it lets through.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, exists, extract, or_, select
 from sqlalchemy.orm import Session
 
-from microdrama.catalog.models import City, Company, Platform, WorkGenre
-from microdrama.catalog.service import WorkFilter, genre_label
+from microdrama.catalog.models import (
+    City,
+    Company,
+    Platform,
+    Work,
+    WorkCompany,
+    WorkGenre,
+    WorkPlatform,
+)
 from microdrama.catalog.vocab import (
     GENRES,
     KNOWN_CITIES,
     KNOWN_PLATFORMS,
     MODELS,
+    genre_label,
     lookup_table,
     term_by_key,
 )
 from microdrama.errors import FilterError
 
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
+
 
 @dataclass(frozen=True)
-class RankingFilter:
-    """Which works of a ranking to show; empty fields do not filter."""
+class WorkFilter:
+    """Which works: empty fields do not filter. The catalogue, rankings and reports share it.
 
+    As typed, a value may be a label or a spelling (甜宠, Xi'an, part of a company's name);
+    `resolve` turns it into the value as the catalogue stores it, or says what it could be.
+    """
+
+    q: str | None = None  # part of a title, English title or work id
     genre: str | None = None
     platform: str | None = None
     city: str | None = None
     company: str | None = None
     model: str | None = None
+    year: int | None = None  # year of release
 
-    def work_filter(self) -> WorkFilter:
-        """The catalogue's filter of the same works."""
-        return WorkFilter(
-            genre=self.genre,
-            platform=self.platform,
-            city=self.city,
-            company=self.company,
-            model=self.model,
+    def cleaned(self) -> WorkFilter:
+        """The filter with blank values dropped and the others stripped."""
+
+        def clean(value: str | None) -> str | None:
+            return (value.strip() or None) if value else None
+
+        return replace(
+            self,
+            q=clean(self.q),
+            genre=clean(self.genre),
+            platform=clean(self.platform),
+            city=clean(self.city),
+            company=clean(self.company),
+            model=clean(self.model),
         )
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the filter lets every work through."""
+        return self.cleaned() == WorkFilter()
 
     def describe(self) -> str:
         """The filter as a reader would say it: `genre sweet_romance, city 西安`."""
-        fields = ("genre", "platform", "city", "company", "model")
+        fields = ("q", "genre", "platform", "city", "company", "model", "year")
         return ", ".join(f"{f} {getattr(self, f)}" for f in fields if getattr(self, f))
 
 
-def resolve_filter(session: Session, where: RankingFilter) -> RankingFilter:
+def narrow(query: SelectT, where: WorkFilter) -> SelectT:
+    """The query narrowed to the works the filter asks for (the query must involve Work).
+
+    Values are matched as stored: `resolve` the filter first when people typed it.
+    """
+    if where.q:
+        pattern = f"%{where.q.strip()}%"
+        query = query.where(
+            or_(
+                Work.title.ilike(pattern),
+                Work.title_en.ilike(pattern),
+                Work.external_id.ilike(pattern),
+            )
+        )
+    if where.genre:
+        query = query.where(
+            exists().where(WorkGenre.work_id == Work.id, WorkGenre.genre == where.genre)
+        )
+    if where.platform:
+        query = query.where(
+            exists().where(
+                WorkPlatform.work_id == Work.id,
+                WorkPlatform.platform_id == Platform.id,
+                Platform.name == where.platform,
+            )
+        )
+    if where.city:
+        query = query.where(Work.city.has(City.name == where.city))
+    if where.company:
+        query = query.where(
+            exists().where(
+                WorkCompany.work_id == Work.id,
+                WorkCompany.company_id == Company.id,
+                or_(Company.name == where.company, Company.credit_code == where.company),
+            )
+        )
+    if where.model:
+        query = query.where(Work.model == where.model)
+    if where.year:
+        query = query.where(extract("year", Work.release_date) == where.year)
+    return query
+
+
+def work_ids(session: Session, where: WorkFilter) -> set[int] | None:
+    """The ids of the works the (resolved) filter lets through; None when it lets all through."""
+    if where.is_empty:
+        return None
+    return set(session.scalars(narrow(select(Work.id), where)))
+
+
+def resolve(session: Session, where: WorkFilter) -> WorkFilter:
     """The filter with each value as the catalogue stores it; FilterError lists the choices.
 
     Genres by key or Chinese or English label, cities in Chinese or English (西安, Xi'an,
     xian), platforms and models in any case, companies by id, credit code or part of a name.
     """
-    if where == RankingFilter():
+    where = where.cleaned()
+    if where == WorkFilter(q=where.q, year=where.year):
         return where
     genre, platform, city, company, model = (
-        (value.strip() or None) if value else None
-        for value in (where.genre, where.platform, where.city, where.company, where.model)
+        where.genre,
+        where.platform,
+        where.city,
+        where.company,
+        where.model,
     )
-    return RankingFilter(
+    return replace(
+        where,
         genre=genre and _genre(session, genre),
         platform=platform and _platform(session, platform),
         city=city and _city(session, city),

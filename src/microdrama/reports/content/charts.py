@@ -299,7 +299,7 @@ def _short_numbers(axes: Any, spec: ChartSpec) -> None:
     """Large values on value axes as 万/亿 or K/M/B instead of a 1e9 offset."""
     from matplotlib.ticker import FuncFormatter
 
-    from microdrama.reports.fmt import count
+    from microdrama.reports.content.fmt import count
 
     def short(value: float, _position: int) -> str:
         return count(value, spec.lang) if abs(value) >= 10_000 else f"{value:g}"

@@ -7,11 +7,10 @@ from typing import Any
 import polars as pl
 
 from microdrama.i18n import N_
-from microdrama.reports.data import ReportData
-from microdrama.reports.queries import QUERIES
-from microdrama.reports.scope import ScopedWorks
-from microdrama.reports.texts import Section, Table, Texts
-from microdrama.reports.windows import Windows
+from microdrama.reports.content.frames import ReportData, Windows
+from microdrama.reports.content.queries import QUERIES
+from microdrama.reports.content.scopes import ScopedWorks
+from microdrama.reports.content.texts import Section, Table, Texts
 
 # What each query computes, as the appendix of a report lists it (translated there).
 DESCRIPTIONS = {

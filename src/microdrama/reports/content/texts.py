@@ -11,9 +11,9 @@ import polars as pl
 
 from microdrama.catalog.vocab import MODELS
 from microdrama.i18n import N_
-from microdrama.reports import fmt
-from microdrama.reports.charts import ChartSpec as _ChartSpec
-from microdrama.reports.findings import Finding, Gettext, genre_name
+from microdrama.reports.content import fmt
+from microdrama.reports.content.charts import ChartSpec as _ChartSpec
+from microdrama.reports.content.findings import Finding, Gettext, genre_name
 
 Formatter = Callable[[Any], str]
 

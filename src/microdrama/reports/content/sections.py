@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from microdrama.reports import fmt
-from microdrama.reports.charts import Series
-from microdrama.reports.findings import Finding
-from microdrama.reports.texts import (
+from microdrama.reports.content import fmt
+from microdrama.reports.content.charts import Series
+from microdrama.reports.content.findings import Finding
+from microdrama.reports.content.texts import (
     SMALL_BASE_NOTE,
     Formatter,
     Section,

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from microdrama.catalog.service import genre_label
-from microdrama.reports import fmt
+from microdrama.catalog.vocab import genre_label
+from microdrama.reports.content import fmt
 
 Gettext = Callable[[str], str]
 FINDINGS = 5

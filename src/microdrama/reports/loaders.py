@@ -1,8 +1,8 @@
-"""Load what a report reads, pinned: works, the two windows of daily metrics, index runs."""
+"""Load what a report reads, pinned: works, the two windows of daily metrics, index runs
+(SQL and one snapshot of the lake) into the plain frames of `reports.content.frames`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -13,45 +13,13 @@ from microdrama.catalog.models import City, Company, Platform, Work, WorkCompany
 from microdrama.catalog.service import primary_genre
 from microdrama.index.method.periods import Period
 from microdrama.index.models import ExpertEstimate, IndexFlag, IndexResult, IndexRun
+from microdrama.index.schemas import IndexRunRead
 from microdrama.lake import metrics as lake
+from microdrama.reports.content.frames import ReportData
 from microdrama.review.models import ExpertReview
 
-DAILY_COLUMNS = (
-    "work_id",
-    "platform",
-    "date",
-    "plays",
-    "viewers",
-    "watch_minutes",
-    "completion_rate",
-    "likes",
-    "comments",
-    "shares",
-    "recharge_fen",
-    "ad_revenue_fen",
-)
-
-
-@dataclass(frozen=True)
-class ReportData:
-    """Everything a report's named queries read, already filtered to the scope."""
-
-    period: Period  # the days of the period that have data
-    previous: Period  # the comparison window as the report states it
-    requested: Period  # the period as asked (a partial one is longer than `period`)
-    works: pl.DataFrame  # id, work_id, title, title_en, release_date, model, episodes, city…
-    daily: pl.DataFrame  # DAILY_COLUMNS + window ("current" | "previous")
-    results: pl.DataFrame  # the period's run: work_id, rank…, detail_disagreement
-    previous_results: pl.DataFrame  # work_id, rank of the previous period's run
-    flags: pl.DataFrame  # work_id, platform, date, plays, effective_plays
-    reliability: list[dict[str, Any]]
-    experts: pl.DataFrame  # expert_id, reviews, leniency
-    reviews: pl.DataFrame  # work_id, expert_id in the window
-    run: IndexRun | None
-    previous_run: IndexRun | None
-    lake_version: int
-    scoped: bool
-    platforms: pl.DataFrame  # platform, platform_en
+# Reports read neither favourites nor ad spend.
+DAILY_COLUMNS = tuple(c for c in lake.DAILY_COLUMNS if c not in ("favorites", "ad_spend_fen"))
 
 
 def works_frame(session: Session, ids: set[int] | None) -> pl.DataFrame:
@@ -105,14 +73,14 @@ def works_frame(session: Session, ids: set[int] | None) -> pl.DataFrame:
 
 
 def daily_frame(
-    lake_root: str, *, version: int, period: Period, previous: Period, works: pl.DataFrame
+    snapshot: lake.Snapshot, *, period: Period, previous: Period, works: pl.DataFrame
 ) -> pl.DataFrame:
     """Daily rows of the scope's works in the period and in the comparison window.
 
     Days between the two windows (the rest of a previous quarter compared by its first
     days only) are read by neither.
     """
-    scan = lake.scan(lake.metrics_uri(lake_root), version=version).select(DAILY_COLUMNS)
+    scan = snapshot.scan().select(DAILY_COLUMNS)
     return (
         scan.filter(
             pl.col("date").is_between(period.start, period.end)
@@ -234,7 +202,7 @@ def reviews_of(session: Session, period: Period, works: pl.DataFrame) -> pl.Data
 def load(
     session: Session,
     *,
-    lake_root: str,
+    snapshot: lake.Snapshot,
     period: Period,
     previous: Period,
     requested: Period | None = None,
@@ -242,28 +210,23 @@ def load(
     run: IndexRun | None,
     previous_run: IndexRun | None,
 ) -> ReportData:
-    """Read everything the report needs at the lake's current version."""
-    version = lake.current_version(lake.metrics_uri(lake_root)) or 0
-    if run is not None and run.lake_version is not None:
-        version = run.lake_version  # the numbers agree with the index they sit beside
+    """Read everything the report needs, the daily metrics from one snapshot of the lake."""
     works = works_frame(session, ids)
     return ReportData(
         period=period,
         previous=previous,
         requested=requested or period,
         works=works,
-        daily=daily_frame(
-            lake_root, version=version, period=period, previous=previous, works=works
-        ),
+        daily=daily_frame(snapshot, period=period, previous=previous, works=works),
         results=results_of(session, run, works),
         previous_results=results_of(session, previous_run, works).select("id", "rank"),
         flags=flags_of(session, run, works),
         reliability=list(run.reliability) if run is not None else [],
         experts=experts_of(session, run),
         reviews=reviews_of(session, period, works),
-        run=run,
-        previous_run=previous_run,
-        lake_version=version,
+        run=None if run is None else IndexRunRead.model_validate(run),
+        previous_run=None if previous_run is None else IndexRunRead.model_validate(previous_run),
+        lake_version=snapshot.version or 0,
         scoped=ids is not None,
         platforms=pl.DataFrame(
             session.execute(select(Platform.name, Platform.name_en).order_by(Platform.name)).all(),

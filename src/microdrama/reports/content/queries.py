@@ -8,7 +8,7 @@ from datetime import date
 
 import polars as pl
 
-from microdrama.reports.data import ReportData
+from microdrama.reports.content.frames import ReportData
 
 Query = Callable[[ReportData], pl.DataFrame]
 QUERIES: dict[str, Query] = {}
