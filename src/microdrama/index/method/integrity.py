@@ -34,7 +34,7 @@ sorted runs, as a lake's files do, and not moved at all when they are sorted alr
 long enough to judge are laid out a block at a time as the rows of a NaN-padded matrix, one
 series per row, a block small enough to stay in the processor's cache: every per-series median
 or quantile is a NumPy sort along the rows, the rolling median a selection network over shifted
-views (the arithmetic is in `checks`). Blocks are independent, so `WORKERS` threads judge them
+views (the arithmetic is in `fake_traffic`). Blocks are independent, so `WORKERS` threads judge them
 side by side (NumPy lets go of the interpreter while it computes) and their findings are taken in
 block order. NaN stands for an unknown value while working, null in the output. The second pass
 only reruns the series it can change (some but not all days flagged for plays; any other series
@@ -53,7 +53,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from microdrama.index.method import fake_traffic as checks
+from microdrama.index.method import fake_traffic
 from microdrama.index.method.fake_traffic import IntegrityParams
 
 __all__ = [
@@ -221,7 +221,7 @@ def judge(
             return out
 
         bp, bv, bl, bw = block(p), block(v), block(l), block(watch)
-        b = checks.Block(
+        b = fake_traffic.Block(
             p=bp,
             v=bv,
             l=bl,
@@ -230,13 +230,13 @@ def judge(
             ppv=np.where(bv > 0, bp / bv, np.nan),
             lpp=np.where(bp > 0, bl / bp, np.nan),
         )
-        checks.judge_block(b, real, params)
+        fake_traffic.judge_block(b, real, params)
         hit_series, hit_days = np.nonzero(b.f_plays | b.f_lpp)
         if not hit_series.size:
             return None
-        evidence = checks.evidence(b, hit_series, hit_days)
+        evidence = fake_traffic.evidence(b, hit_series, hit_days)
         evidence["row"] = starts[series][hit_series] + hit_days
-        plays, likes = checks.effective(b, hit_series, hit_days)
+        plays, likes = fake_traffic.effective(b, hit_series, hit_days)
         evidence["effective_plays"], evidence["effective_likes"] = plays, likes
         return evidence
 
@@ -251,9 +251,9 @@ def judge(
     rows = quoted.pop("row")
     plays, likes = quoted.pop("effective_plays"), quoted.pop("effective_likes")
     frame = pl.DataFrame(
-        {checks.P + k: pl.Series(values, nan_to_null=True) for k, values in quoted.items()}
+        {fake_traffic.P + k: pl.Series(values, nan_to_null=True) for k, values in quoted.items()}
     )
-    reason = frame.select(checks.reason(params)).to_series().alias("reason")
+    reason = frame.select(fake_traffic.reason(params)).to_series().alias("reason")
     ordered = np.argsort(rows, kind="stable")
     return Hits(rows[ordered], plays[ordered], likes[ordered], reason[ordered])
 

@@ -10,7 +10,7 @@ from microdrama.errors import ScriptFormatError
 from microdrama.script.document import Element, Script
 from microdrama.script.parse.fdx import parse_fdx
 
-SHARED_FDX = Path(__file__).resolve().parents[2].parent / "shared" / "scripts" / "fdx"
+SHARED_FDX = Path(__file__).resolve().parents[3].parent / "shared" / "scripts" / "fdx"
 
 
 @pytest.fixture

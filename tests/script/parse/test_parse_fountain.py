@@ -10,7 +10,7 @@ from microdrama.script.document import Element, Script
 from microdrama.script.parse.fountain import parse_fountain, split_cue, split_heading
 from microdrama.script.parse.sources import decode_text
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "scripts"
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "scripts"
 
 
 @pytest.fixture

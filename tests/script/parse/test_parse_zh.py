@@ -10,8 +10,8 @@ from microdrama.script.document import Element, Scene, Script
 from microdrama.script.parse.zh import parse_zh
 from microdrama.script.parse.zh_grammar import zh_number
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED_ZH = Path(__file__).resolve().parents[2].parent / "shared" / "scripts" / "zh"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SHARED_ZH = Path(__file__).resolve().parents[3].parent / "shared" / "scripts" / "zh"
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from microdrama.errors import ReadError, ScriptFormatError
 from microdrama.script.parse import parse_bytes, parse_file, parse_text, sniff_format
 from microdrama.script.parse.sources import decode_text, read_source
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "scripts"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "scripts"
 
 SCRIPT = "《测试》\n第1集：开始\n1-1 日 内 客厅\n人物：甲、乙\n△甲坐着。\n甲：（笑）你好！\n"
 

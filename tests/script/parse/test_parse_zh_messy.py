@@ -10,7 +10,7 @@ from microdrama.script.document import Element, Scene, Script
 from microdrama.script.parse import parse_bytes
 from microdrama.script.parse.zh import parse_zh
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def elements(script: Script) -> list[Element]:
