@@ -306,6 +306,18 @@ def is_simulated(session: Session) -> bool:
     ).scalar_one()
 
 
+def most_played(session: Session, *, limit: int) -> list[str]:
+    """The ids of the `limit` works with the most plays, most first (ties by id)."""
+    return list(
+        session.execute(
+            select(Work.external_id)
+            .join(WorkStats, WorkStats.work_id == Work.id)
+            .order_by(WorkStats.plays.desc().nulls_last(), Work.external_id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
 def find_company(session: Session, *, value: str) -> Company:
     """A company by credit code, database id or exact name; NotFoundError naming the value."""
     value = value.strip()

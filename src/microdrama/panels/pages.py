@@ -7,10 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 
 from microdrama.accounts.auth import SignedIn, require
-from microdrama.catalog.models import Work, WorkStats
+from microdrama.catalog.service import most_played
 from microdrama.catalog.vocab import genre_label
 from microdrama.errors import MicrodramaError, PanelError
 from microdrama.panels import service
@@ -53,14 +52,7 @@ def create(
     """Create a panel for the listed works, or for the most played N."""
     ids = [w for w in _IDS.split(works.strip()) if w]
     if not ids and top:
-        ids = list(
-            session.execute(
-                select(Work.external_id)
-                .join(WorkStats, WorkStats.work_id == Work.id)
-                .order_by(WorkStats.plays.desc().nulls_last(), Work.external_id)
-                .limit(top)
-            ).scalars()
-        )
+        ids = most_played(session, limit=top)
     try:
         if not ids:
             raise PanelError(t.gettext("List the works to review, or how many top works."))

@@ -98,7 +98,10 @@ def submit_file(
     try:
         path = save_upload(file, settings)
     except TooLarge as exc:
-        works = service.own_works(session, user=user)
+        try:
+            works = service.own_works(session, user=user)
+        except OwnershipError:
+            works = []
         return render(
             request, t, "producers/portal.html", status_code=413, works=works, error=str(exc)
         )
