@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from microdrama.catalog.models import ImportRecord
 from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
+from microdrama.errors import Unavailable
 from microdrama.ingest.service import import_file
 from microdrama.lake import metrics as lake
 
@@ -122,3 +125,44 @@ def test_a_version_left_by_a_process_that_died_between_the_commits_is_undone_by_
     assert 123_456 not in rows["plays"].to_list()
     assert rows.filter(pl.col("date") == date(2025, 10, 5)).height == 1
     assert rows.filter(pl.col("date") != date(2025, 10, 5)).sort(lake.KEY).equals(before)
+
+
+def test_a_second_import_waits_for_the_first_rather_than_undo_its_uncommitted_version(
+    sessions: sessionmaker[Session], settings: Settings, tmp_path: Path
+) -> None:
+    with unit_of_work(sessions) as session:
+        path = write(tmp_path / "works.csv", WORKS_ZH)
+        import_file(session, settings=settings, kind="works", path=path)
+    first_file = write(tmp_path / "first.csv", METRICS)
+    second_file = write(
+        tmp_path / "second.csv", "work_id,platform,date,plays\nW2,抖音,2025-10-07,3\n"
+    )
+    first = sessions()
+    failures: list[BaseException] = []
+
+    def second_import() -> None:
+        try:
+            with unit_of_work(sessions) as session:
+                import_file(session, settings=settings, kind="metrics", path=second_file)
+        except BaseException as exc:  # reported by the main thread
+            failures.append(exc)
+
+    try:
+        assert import_file(first, settings=settings, kind="metrics", path=first_file).committed
+        # The first import's lake version stands, its SQL commit not yet: the second import
+        # must not take that version for a dead process's and undo it.
+        racer = threading.Thread(target=second_import)
+        racer.start()
+        time.sleep(1.0)  # give the second import time to reach the lake, were it not held
+        first.commit()
+    finally:
+        first.close()
+    racer.join(timeout=60)
+    assert not racer.is_alive()
+    rows = _lake_rows(settings)
+    if failures:  # SQLite admits one writer: the second import is refused whole, as busy
+        assert settings.resolved_database_url.startswith("sqlite")
+        assert isinstance(failures[0], Unavailable) and "import the file again" in str(failures[0])
+        assert rows.height == 3  # the first file's three days, untouched
+    else:
+        assert rows.height == 4  # the first file's three days and the second file's one

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from microdrama.accounts.models import User
@@ -19,7 +20,8 @@ from microdrama.catalog.models import ImportRecord, Work
 from microdrama.catalog.service import refresh_work_stats
 from microdrama.config import Settings
 from microdrama.db.base import utcnow
-from microdrama.errors import ReadError
+from microdrama.db.session import hold_lock
+from microdrama.errors import ReadError, Unavailable
 from microdrama.ingest import readers, validate, values
 from microdrama.ingest.columns import SPECS, ImportKind, canonical_name, header_unit
 from microdrama.ingest.schemas import ImportReport, RowError
@@ -37,6 +39,8 @@ Phase = Callable[[str], None]
 logger = logging.getLogger(__name__)
 # Session.info key: the lake versions to undo if this session rolls back.
 PENDING_UNDO = "microdrama.lake_undo"
+# The lock that metrics imports hold from their lake write to their SQL commit.
+LAKE_WRITERS = "microdrama.lake.metrics"
 
 
 def import_file(
@@ -105,7 +109,16 @@ def import_file(
         phase("writing")
         record = _record(report, user=user, simulated=simulated, status="running")
         session.add(record)
-        session.flush()
+        try:
+            session.flush()
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            # SQLite admits one writer: another import (or a build) is writing right now.
+            raise Unavailable(
+                f"{path.name}: the database is busy with another write; nothing was imported, "
+                "import the file again in a moment"
+            ) from exc
         context = WriteContext(
             session=session,
             lake_root=settings.resolved_lake_uri,
@@ -113,6 +126,9 @@ def import_file(
             present=set(mapping.values()),
         )
         if kind == "metrics":
+            # One metrics import at a time writes the lake: an uncommitted version seen under
+            # the lock is then a dead process's, never a running import's.
+            hold_lock(session, name=LAKE_WRITERS)
             undo_orphan_versions(session, lake_root=settings.resolved_lake_uri)
         WRITERS[kind](context, staged)
         if context.lake_version is not None:
