@@ -330,3 +330,27 @@ def test_a_messy_back_office_export_imports(
     assert rows["completion_rate"].to_list() == [0.385, None]
     assert rows["recharge_fen"].to_list() == [120_000, None]
     assert report.warnings == ["row 6 is a total row and was skipped"]
+
+
+def test_cells_longer_than_their_column_or_holding_nul_are_errors_of_their_rows(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    long_id, long_title = "W" * 65, "长" * 201
+    text = (
+        "work_id,title,producer,languages\n"
+        f"{long_id},好剧,,\n"
+        f"W2,{long_title},,\n"
+        "W3,好剧,公司\x00名,\n"
+        f"W4,好剧,{'司' * 129},\n"
+        "W5,好剧,,zh|en|ja|ko|fr|de|es|pt|ru|ar|th|vi|id|ms|tl|hi|bn|ur|tr|fa|he|el\n"
+        "W6,好剧,甲公司|乙公司,zh|en\n"
+    )
+    report = run(session, settings, "works", write(tmp_path / "long.csv", text))
+    assert not report.committed
+    reasons = {(e.row, e.column): e.reason for e in report.errors}
+    assert reasons[(2, "work_id")] == "longer than 64 characters (65)"
+    assert reasons[(3, "title")] == "longer than 200 characters (201)"
+    assert reasons[(4, "producer")] == "contains a NUL character"
+    assert reasons[(5, "producer")] == "a name is longer than 128 characters"
+    assert reasons[(6, "languages")] == "longer than 64 characters in all"
+    assert not any(e.row == 7 for e in report.errors)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -22,7 +21,9 @@ from microdrama.catalog.vocab import (
     term_by_key,
 )
 from microdrama.errors import FilterError, NotFoundError
+from microdrama.spreadsheets import BOM, csv_text
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
+from microdrama.web.downloads import content_disposition
 from microdrama.web.sections import page_sections
 from microdrama.web.templating import render
 
@@ -123,21 +124,15 @@ def work_metrics_csv(session: SessionDep, settings: SettingsDep, work_id: str) -
     service.get_work(session, work_id=work_id)
     frame = service.daily_metrics(lake_root=settings.resolved_lake_uri, work_id=work_id)
     rows = service.daily_metric_rows(frame)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    if service.is_simulated(session):
-        buffer.write(f"# {SIMULATED_NOTICE}\n")
-    columns = list(DailyMetricRead.model_fields)
-    buffer.write(",".join(["work_id", *columns]) + "\n")
-    for row in rows:
-        data = row.model_dump()
-        buffer.write(
-            ",".join([work_id, *("" if data[c] is None else str(data[c]) for c in columns)]) + "\n"
-        )
+    columns = ["work_id", *DailyMetricRead.model_fields]
+    notice = f"# {SIMULATED_NOTICE}\n" if service.is_simulated(session) else ""
+    body = csv_text(({"work_id": work_id, **row.model_dump()} for row in rows), columns)
+    # The notice goes under the BOM, above the header, as it always has.
+    text = BOM + notice + body.removeprefix(BOM)
     return StreamingResponse(
-        iter([buffer.getvalue().encode("utf-8")]),
+        iter([text.encode("utf-8")]),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{work_id}-metrics.csv"'},
+        headers={"Content-Disposition": content_disposition(f"{work_id}-metrics.csv")},
     )
 
 

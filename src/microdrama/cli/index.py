@@ -253,8 +253,8 @@ def rank(
 
 def _export(page: RankingPage, missing: list[dict[str, Any]], output: Format) -> None:
     """The rows as JSON or CSV, each with the run it comes from."""
-    from microdrama.index import ranking as rankings
     from microdrama.index.schemas import RankingRow
+    from microdrama.spreadsheets import csv_text
 
     run = page.run
     about = dict(
@@ -273,7 +273,7 @@ def _export(page: RankingPage, missing: list[dict[str, Any]], output: Format) ->
     if output == Format.json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1, default=_default))
     else:
-        typer.echo(rankings.csv_text(rows, fields), nl=False)
+        typer.echo(csv_text(rows, fields), nl=False)
 
 
 @app.command()

@@ -17,8 +17,10 @@ from microdrama.errors import FilterError, NotFoundError
 from microdrama.index import ranking as rankings
 from microdrama.index.schemas import RankingRow
 from microdrama.index.service import RunSelector, compute_index, list_runs, publish_run
+from microdrama.spreadsheets import csv_text
 from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
+from microdrama.web.downloads import content_disposition
 from microdrama.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -101,12 +103,12 @@ def rankings_export(
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     else:
-        text = rankings.csv_text(rows, fields)
+        text = csv_text(rows, fields)
         body, media = text.encode("utf-8"), "text/csv; charset=utf-8"
     return Response(
         body,
         media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="star-index-{name}.{suffix}"'},
+        headers={"Content-Disposition": content_disposition(f"star-index-{name}.{suffix}")},
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -400,15 +398,3 @@ def reason_counts(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
     """How many works are not ranked for each kind of reason, most first."""
     counts = Counter(reason_group(row["ineligible_reason"]) for row in rows)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-
-
-def csv_text(rows: list[dict[str, Any]], fields: list[str]) -> str:
-    """Rows as CSV that spreadsheets read: a UTF-8 BOM first, booleans as true and false."""
-    # Without the BOM, Excel takes UTF-8 for the local code page and garbles Chinese titles.
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: str(v).lower() if isinstance(v, bool) else v for k, v in row.items()})
-    return buffer.getvalue()

@@ -78,15 +78,25 @@ def _genres(column: str) -> Parsed:
     return Parsed(value=pl.when(value != "").then(value).otherwise(None), error=error)
 
 
-def _name_list(column: str) -> Parsed:
-    """A list of names separated by | (or ，、/), normalised to '|'."""
+def _name_list(column: str, limit: int, total: int | None = None) -> Parsed:
+    """A list of names separated by | (or ，、/), normalised to '|'; each name ≤ limit chars
+    (and the list, joined, ≤ total where the table keeps it in one column)."""
     normalised = values.text(column).value.str.replace_all(LIST_SEPARATORS, "|")
-    cleaned = (
-        normalised.str.split("|")
-        .list.eval(pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != ""))
-        .list.join("|")
+    names = normalised.str.split("|").list.eval(
+        pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != "")
     )
-    return Parsed(value=pl.when(cleaned != "").then(cleaned).otherwise(None), error=pl.lit(None))
+    cleaned = names.list.join("|")
+    longest = names.list.eval(pl.element().str.len_chars()).list.max()
+    error = (
+        pl.when(normalised.str.contains("\x00", literal=True))
+        .then(pl.lit("contains a NUL character"))
+        .when(longest > limit)
+        .then(pl.format("a name is longer than {} characters", pl.lit(limit)))
+        .when(pl.lit(total is not None) & (cleaned.str.len_chars() > (total or 0)))
+        .then(pl.format("longer than {} characters in all", pl.lit(total or 0)))
+        .otherwise(None)
+    )
+    return Parsed(value=pl.when(cleaned != "").then(cleaned).otherwise(None), error=error)
 
 
 def _credit_code(column: str) -> Parsed:
@@ -120,11 +130,20 @@ def _credit_code(column: str) -> Parsed:
     return Parsed(value=code, error=error)
 
 
-def _text(column: str) -> Parsed:
-    # The plain form of values.text: this runs on every row of every file.
+def _text(column: str, limit: int | None) -> Parsed:
+    # The plain form of values.text: this runs on every row of every file. The limits are the
+    # database's column sizes, so a long cell is the row's error and not a failed commit.
     cell = pl.col(column).str.strip_chars()
+    error = pl.when(cell.str.contains("\x00", literal=True)).then(
+        pl.lit("contains a NUL character")
+    )
+    if limit is not None:
+        error = error.when(cell.str.len_chars() > limit).then(
+            pl.format("longer than {} characters ({})", pl.lit(limit), cell.str.len_chars())
+        )
     return Parsed(
-        value=pl.when(cell.is_in(values.BLANKS)).then(None).otherwise(cell), error=pl.lit(None)
+        value=pl.when(cell.is_in(values.BLANKS)).then(None).otherwise(cell),
+        error=error.otherwise(None),
     )
 
 
@@ -165,37 +184,46 @@ def _score(minimum: float) -> ColumnRule:
     )
 
 
-TEXT = ColumnRule(_text)
-NAMES = ColumnRule(_name_list)
+def _text_of(limit: int | None) -> ColumnRule:
+    return ColumnRule(lambda c: _text(c, limit))
+
+
+def _names_of(limit: int) -> ColumnRule:
+    return ColumnRule(lambda c: _name_list(c, limit))
+
+
+# Column sizes of the tables the cells go to (catalog.models, review.models).
+ID, NAME, COMPANY, TITLE = _text_of(64), _text_of(64), _names_of(128), _text_of(200)
+NAMES = _names_of(64)
 
 RULES: dict[ImportKind, dict[str, ColumnRule]] = {
     "works": {
-        "work_id": TEXT,
-        "title": TEXT,
-        "title_en": TEXT,
+        "work_id": ID,
+        "title": TITLE,
+        "title_en": TITLE,
         "genres": ColumnRule(_genres),
         "episodes": ColumnRule(lambda c: values.integer(c, minimum=1, maximum=2000)),
         "episode_minutes": ColumnRule(lambda c: values.number(c, minimum=0.1, maximum=60)),
         "release_date": _date(),
         "platform": NAMES,
-        "producer": NAMES,
-        "city": TEXT,
+        "producer": COMPANY,
+        "city": NAME,
         "model": ColumnRule(_term(MODELS, "model")),
         "paywall_episode": ColumnRule(lambda c: values.integer(c, minimum=1, maximum=2000)),
         "price_per_episode": _money(),
-        "filing_no": TEXT,
+        "filing_no": _text_of(80),
         "investment_tier": ColumnRule(_term(INVESTMENT_TIERS, "investment tier")),
-        "publisher": NAMES,
-        "distributor": NAMES,
+        "publisher": COMPANY,
+        "distributor": COMPANY,
         "producer_credit_code": ColumnRule(_credit_code),
         "director": NAMES,
         "screenwriter": NAMES,
         "lead_actors": NAMES,
-        "languages": NAMES,
+        "languages": ColumnRule(lambda c: _name_list(c, 64, total=64)),
     },
     "metrics": {
-        "work_id": TEXT,
-        "platform": TEXT,
+        "work_id": ID,
+        "platform": NAME,
         "date": _date(),
         "plays": _count(),
         "viewers": _count(),
@@ -217,19 +245,19 @@ RULES: dict[ImportKind, dict[str, ColumnRule]] = {
         "ad_spend_yuan": _money(),
     },
     "ratings": {
-        "work_id": TEXT,
-        "platform": TEXT,
+        "work_id": ID,
+        "platform": NAME,
         "score": _score(0),
         "votes": _count(),
     },
     "reviews": {
-        "work_id": TEXT,
-        "expert_id": TEXT,
+        "work_id": ID,
+        "expert_id": ID,
         "values": _score(1),
         "artistry": _score(1),
         "production": _score(1),
         "innovation": _score(1),
-        "comment": TEXT,
+        "comment": _text_of(None),
         "reviewed_on": _date(),
     },
 }

@@ -38,6 +38,7 @@ from microdrama.reports.messages import NO_DATA_IN_SCOPE, UNKNOWN_LANG
 from microdrama.reports.output import OWNED, check_out, publish, staged
 from microdrama.reports.scope import resolve_scope
 from microdrama.reports.windows import has_data, windows_of
+from microdrama.spreadsheets import write_csv
 
 __all__ = ["SCHEMA_VERSION", "BuiltReport", "ReportError", "build_report", "prepare_index"]
 
@@ -141,7 +142,7 @@ def _write_csvs(folder: Path, frames: dict[str, pl.DataFrame]) -> None:
     for name, frame in frames.items():
         # Floats rounded so that the same data gives the same bytes on every machine.
         rounded = frame.with_columns(pl.selectors.float().round(6))
-        rounded.write_csv(folder / f"{name}.csv")
+        write_csv(rounded, folder / f"{name}.csv")
 
 
 def _hash(folder: Path, html_without_time: str) -> str:

@@ -16,6 +16,7 @@ from microdrama.reports.messages import translate
 from microdrama.reports.models import ReportBuild
 from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
+from microdrama.web.downloads import content_disposition
 from microdrama.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -104,7 +105,7 @@ def download(session: SessionDep, user: SignedIn, build_id: int, name: str) -> R
         return Response(
             service.data_zip(build),
             media_type="application/zip",
-            headers={"Content-Disposition": f'attachment; filename="{stem}-data.zip"'},
+            headers={"Content-Disposition": content_disposition(f"{stem}-data.zip")},
         )
     path = service.build_file(build, name)
     if name == "report.pdf":

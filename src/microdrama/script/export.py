@@ -17,9 +17,7 @@ the set) are written as they appear in the script, as the standard's own example
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -31,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from microdrama.script.breakdown import Breakdown, EpisodeBreakdown, SceneBreakdown
 from microdrama.script.document import Script
+from microdrama.spreadsheets import csv_lines
 
 USS_VERSION = "1.0.0"
 # Universal Category Identification Standard numbers.
@@ -153,9 +152,7 @@ def to_json_dict(script: Script, result: Breakdown) -> dict[str, Any]:
 
 
 def _csv(rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue()
+    return csv_lines(rows)
 
 
 def scene_list_csv(result: Breakdown) -> str:

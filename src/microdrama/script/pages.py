@@ -14,8 +14,10 @@ from microdrama.errors import MicrodramaError
 from microdrama.i18n import Translator
 from microdrama.script import export, service
 from microdrama.script.review_html import review_html
+from microdrama.spreadsheets import BOM
 from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SettingsDep, TranslatorDep
+from microdrama.web.downloads import content_disposition
 from microdrama.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -152,14 +154,9 @@ def download(
         body = service.export_breakdown(analysis, fmt, gettext=t.gettext, lang=t.html_lang)
         media = service.MEDIA_TYPES[fmt]
     if fmt.endswith("csv"):
-        body = "\ufeff" + body  # Excel reads UTF-8 CSV only with a BOM
+        body = BOM + body  # Excel reads UTF-8 CSV only with a BOM
     suffix = "uss.json" if fmt == "uss" else fmt
-    disposition = "inline" if fmt.endswith("html") else "attachment"
-    headers = {"Content-Disposition": f"{disposition}; filename*=UTF-8''{_quote(stem)}.{suffix}"}
+    headers = {
+        "Content-Disposition": content_disposition(f"{stem}.{suffix}", inline=fmt.endswith("html"))
+    }
     return Response(body, media_type=media, headers=headers)
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
