@@ -134,17 +134,15 @@ def _text(column: str, limit: int | None) -> Parsed:
     # The plain form of values.text: this runs on every row of every file. The limits are the
     # database's column sizes, so a long cell is the row's error and not a failed commit.
     cell = pl.col(column).str.strip_chars()
-    error = pl.when(cell.str.contains("\x00", literal=True)).then(
-        pl.lit("contains a NUL character")
+    too_long = pl.lit(False) if limit is None else cell.str.len_chars() > limit
+    error = (
+        pl.when(cell.str.contains("\x00", literal=True))
+        .then(pl.lit("contains a NUL character"))
+        .when(too_long)
+        .then(pl.format("longer than {} characters ({})", pl.lit(limit), cell.str.len_chars()))
+        .otherwise(None)
     )
-    if limit is not None:
-        error = error.when(cell.str.len_chars() > limit).then(
-            pl.format("longer than {} characters ({})", pl.lit(limit), cell.str.len_chars())
-        )
-    return Parsed(
-        value=pl.when(cell.is_in(values.BLANKS)).then(None).otherwise(cell),
-        error=error.otherwise(None),
-    )
+    return Parsed(value=pl.when(cell.is_in(values.BLANKS)).then(None).otherwise(cell), error=error)
 
 
 @dataclass(frozen=True)
