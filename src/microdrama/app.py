@@ -3,14 +3,17 @@ page sections meet. Nothing below this module imports it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -49,9 +52,13 @@ from microdrama.script import pages as script_pages
 from microdrama.script.review_html import highlight
 from microdrama.web.auth import LoginThrottle, secret_key
 from microdrama.web.sections import add_section
+from microdrama.web.security import RejectNulBytes, SecurityHeaders
 from microdrama.web.templating import build_templates
 
 PACKAGE = Path(__file__).parent
+# Swagger UI 5 (it reads OpenAPI 3.1), shipped inside the fastapi-offline wheel: /docs needs no CDN.
+SWAGGER_UI = Path(fastapi_offline.__file__).parent / "static"
+logger = logging.getLogger(__name__)
 
 # Every domain's routers, in the order their routes are matched.
 ROUTERS: tuple[APIRouter, ...] = (
@@ -114,6 +121,16 @@ ERROR_NAMES = {
 }
 
 
+API_DOCS = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>microdrama API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css"></head>
+<link rel="icon" href="/static/swagger/favicon.png">
+<body><div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script></body></html>
+"""
+
+
 def http_status(error: MicrodramaError) -> int:
     """The HTTP status that answers this error."""
     return next(HTTP_STATUS[cls] for cls in type(error).__mro__ if cls in HTTP_STATUS)
@@ -133,6 +150,8 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         dependencies=[Depends(current_user)],
         lifespan=lifespan,
+        docs_url=None,  # served below from the package's own Swagger UI: no CDN
+        redoc_url=None,
         title="microdrama API",
         version="1",
         description="Catalogue, metrics and Star Index of micro-short dramas.",
@@ -155,6 +174,10 @@ def create_app(settings: Settings) -> FastAPI:
         https_only=settings.https_only,
         max_age=14 * 24 * 3600,
     )
+    # Starlette runs the last middleware added first: headers go on every answer, refusals too.
+    app.add_middleware(RejectNulBytes)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static/swagger", StaticFiles(directory=SWAGGER_UI), name="swagger")
     app.mount("/static", StaticFiles(directory=PACKAGE / "web" / "static"), name="static")
     for router in ROUTERS:
         app.include_router(router)
@@ -163,6 +186,14 @@ def create_app(settings: Settings) -> FastAPI:
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(API_DOCS)
 
     return app
 
@@ -181,6 +212,16 @@ def _add_error_handlers(app: FastAPI) -> None:
         status = http_status(exc)
         return JSONResponse(
             {"error": ERROR_NAMES.get(status, "error"), "detail": str(exc)}, status_code=status
+        )
+
+    @app.exception_handler(DataError)
+    def unstorable(request: Request, exc: DataError) -> Response:
+        # A value the database cannot store (a NUL byte in text, a number out of range) came
+        # from the request: the client's error, not the server's; the details stay in the log.
+        logger.warning("refused a value the database cannot store: %s", exc.orig)
+        return JSONResponse(
+            {"error": "bad_request", "detail": "a value in the request cannot be stored"},
+            status_code=400,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -23,7 +23,9 @@ HOSTILE_IDS = ['剧"1', "=1+1", "W\\..\\x", "长" * 64]
 
 
 @pytest.fixture
-def client(settings: Settings, sessions: sessionmaker[Session], tmp_path: Path) -> Iterator[TestClient]:
+def client(
+    settings: Settings, sessions: sessionmaker[Session], tmp_path: Path
+) -> Iterator[TestClient]:
     works = "work_id,title\n" + "".join(
         f'"{i.replace(chr(34), chr(34) * 2)}",=HYPERLINK(""http://evil"")\n' for i in HOSTILE_IDS
     )

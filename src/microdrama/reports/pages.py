@@ -17,6 +17,7 @@ from microdrama.reports.models import ReportBuild
 from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.downloads import content_disposition
+from microdrama.web.security import DOCUMENT_POLICY
 from microdrama.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -110,4 +111,7 @@ def download(session: SessionDep, user: SignedIn, build_id: int, name: str) -> R
     path = service.build_file(build, name)
     if name == "report.pdf":
         return FileResponse(path, media_type=service.FILES[name], filename=f"{stem}.pdf")
-    return FileResponse(path, media_type=service.FILES[name])
+    # The interactive report runs its own inline chart script: sandboxed, away from the site.
+    return FileResponse(
+        path, media_type=service.FILES[name], headers={"Content-Security-Policy": DOCUMENT_POLICY}
+    )

@@ -18,6 +18,7 @@ from microdrama.spreadsheets import BOM
 from microdrama.web.auth import CsrfChecked
 from microdrama.web.deps import SettingsDep, TranslatorDep
 from microdrama.web.downloads import content_disposition
+from microdrama.web.security import DOCUMENT_POLICY
 from microdrama.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -131,7 +132,7 @@ def analysis_page(
         characters=characters,
         review=service.review_dict(analysis),
         lines=service.review_lines(analysis),
-        chart=json.dumps(chart, ensure_ascii=False),
+        chart=chart,
         exports=EXPORTS,
     )
 
@@ -159,4 +160,6 @@ def download(
     headers = {
         "Content-Disposition": content_disposition(f"{stem}.{suffix}", inline=fmt.endswith("html"))
     }
+    if fmt.endswith("html"):  # a standalone document built from the script: sandboxed
+        headers["Content-Security-Policy"] = DOCUMENT_POLICY
     return Response(body, media_type=media, headers=headers)
