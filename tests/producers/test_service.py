@@ -88,3 +88,33 @@ def test_a_producer_imports_a_file_of_works_as_their_own(
     theirs.write_text("work_id,title\nW2,抢别人的剧\n", encoding="utf-8")
     with pytest.raises(OwnershipError, match="W2"):
         service.submit_file(session, settings=settings, user=producer, path=theirs)
+
+
+@pytest.mark.parametrize("written", ["W2 ", " W2", "W2\t", '"W2"'])
+def test_a_work_id_that_becomes_another_companys_after_trimming_is_refused(
+    session: Session, settings: Settings, producer: User, tmp_path: Path, written: str
+) -> None:
+    path = tmp_path / "sly.csv"
+    path.write_text(f"work_id,title\n{written},抢别人的剧\n", encoding="utf-8")
+    with pytest.raises(OwnershipError, match="W2"):
+        service.submit_file(session, settings=settings, user=producer, path=path)
+    typed = written.strip('"')  # in a form there is no CSV quoting, only the spaces
+    with pytest.raises(OwnershipError, match="W2"):
+        service.submit_work(
+            session, settings=settings, user=producer, fields={"work_id": typed, "title": "改名"}
+        )
+    title = session.execute(select(Work.title).where(Work.external_id == "W2")).scalar_one()
+    assert title != "抢别人的剧" and title != "改名"
+
+
+def test_a_producer_cannot_claim_a_work_that_no_company_produced(
+    session: Session, settings: Settings, producer: User, tmp_path: Path
+) -> None:
+    orphan = tmp_path / "orphan.csv"
+    orphan.write_text("work_id,title\nNOBODY-1,无主之剧\n", encoding="utf-8")
+    assert import_file(session, settings=settings, kind="works", path=orphan).committed
+    path = tmp_path / "claim.csv"
+    path.write_text("work_id,title\nNOBODY-1,我的了\n", encoding="utf-8")
+    with pytest.raises(OwnershipError, match="NOBODY-1"):
+        service.submit_file(session, settings=settings, user=producer, path=path)
+    assert "NOBODY-1" not in [w.work_id for w in service.own_works(session, user=producer)]

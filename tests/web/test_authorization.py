@@ -36,6 +36,7 @@ WORKS_CSV = "work_id,title\nWX1,新剧\n"
 MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("GET", "/", "/", EVERYONE),
     ("GET", "/healthz", "/healthz", EVERYONE),
+    ("GET", "/favicon.ico", "/favicon.ico", EVERYONE),
     ("GET", "/works", "/works", EVERYONE),
     ("GET", "/works/{work_id}", "/works/{work}", EVERYONE),
     ("GET", "/works/{work_id}/metrics.csv", "/works/{work}/metrics.csv", EVERYONE),

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from microdrama.accounts.models import User
 from microdrama.accounts.service import audit
-from microdrama.catalog.models import ImportRecord, Work
+from microdrama.catalog.models import Company, ImportRecord, Work, WorkCompany
 from microdrama.catalog.service import refresh_work_stats
 from microdrama.config import Settings
 from microdrama.db.base import utcnow
 from microdrama.db.session import hold_lock
-from microdrama.errors import ReadError, Unavailable
+from microdrama.db.upsert import chunked
+from microdrama.errors import OwnershipError, ReadError, Unavailable
 from microdrama.ingest import readers, validate, values
 from microdrama.ingest.columns import SPECS, ImportKind, canonical_name, header_unit
 from microdrama.ingest.schemas import ImportReport, RowError
@@ -52,14 +53,19 @@ def import_file(
     dry_run: bool = False,
     user: str = "cli",
     actor: User | None = None,
+    owner: Company | None = None,
     simulated: bool = False,
     on_phase: Phase | None = None,
 ) -> ImportReport:
     """Validate `path` as a `kind` file and, when every row is valid and not dry, write it.
 
     `user` names who imports in the import ledger; a signed-in `actor` (the web's) is named
-    there instead and the import is written to the audit log too.
+    there instead and the import is written to the audit log too. With `owner` (a producer's
+    company) only a works file is taken, and every work it names must be new or the owner's:
+    checked on the ids as they will be written, after every normalisation.
     """
+    if owner is not None and kind != "works":
+        raise OwnershipError("a producer imports works files only")
     user = actor.username if actor is not None else user
     phase = on_phase or (lambda _: None)
     if not path.is_file():
@@ -102,6 +108,8 @@ def import_file(
         if kind == "works" and not report.errors:
             report.errors.extend(check_works(session, pl.read_parquet(staged)))
             report.invalid_rows = len({e.row for e in report.errors})
+        if owner is not None and not report.errors:
+            check_ownership(session, staged=staged, owner=owner)
         if report.errors:
             return _reject(session, report, user=user, simulated=simulated)
         if dry_run:
@@ -166,6 +174,35 @@ def import_file(
         return report
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def check_ownership(session: Session, *, staged: Path, owner: Company) -> None:
+    """Refuse a works file naming a stored work that `owner` did not produce (or nobody did).
+
+    The ids are read from the staged rows, as validation normalised them and as they will be
+    written: `W000037 ` and `W000037` are one work here, as they are in the catalogue.
+    """
+    ids = pl.read_parquet(staged, columns=["work_id"])["work_id"].drop_nulls().unique().to_list()
+    produced = (
+        select(WorkCompany.work_id)
+        .where(WorkCompany.company_id == owner.id, WorkCompany.role == "producer")
+        .scalar_subquery()
+    )
+    others: list[str] = []
+    for chunk in chunked(ids, 10_000):
+        others.extend(
+            session.scalars(
+                select(Work.external_id).where(
+                    Work.external_id.in_(chunk), Work.id.not_in(produced)
+                )
+            )
+        )
+    if others:
+        shown = ", ".join(sorted(others)[:10]) + (" …" if len(others) > 10 else "")
+        raise OwnershipError(
+            f"{len(others)} work id(s) in this file name another company's work or a work "
+            f"with no producer: {shown}; nothing was imported"
+        )
 
 
 def undo_orphan_versions(session: Session, *, lake_root: str) -> list[int]:

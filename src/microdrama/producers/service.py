@@ -122,21 +122,6 @@ def submit_work(
 ) -> ImportReport:
     """Add or update one of the producer's works through the ordinary, validated import."""
     company = company_of(session, user)
-    existing = session.execute(
-        select(Work.id).where(Work.external_id == fields.get("work_id", "").strip())
-    ).scalar_one_or_none()
-    if existing is not None:
-        owner = (
-            session.execute(
-                select(WorkCompany.company_id).where(
-                    WorkCompany.work_id == existing, WorkCompany.role == "producer"
-                )
-            )
-            .scalars()
-            .all()
-        )
-        if company.id not in owner:
-            raise OwnershipError("this work id belongs to another company's work")
     buffer = io.StringIO()
     writer = csv.DictWriter(
         buffer, fieldnames=[*SUBMITTED_FIELDS, "producer", "producer_credit_code"]
@@ -154,7 +139,9 @@ def submit_work(
     path = Path(folder) / f"submission-{user.id}.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
     try:
-        return import_file(session, settings=settings, kind="works", path=path, actor=user)
+        return import_file(
+            session, settings=settings, kind="works", path=path, actor=user, owner=company
+        )
     finally:
         path.unlink(missing_ok=True)
 
@@ -162,7 +149,8 @@ def submit_work(
 def submit_file(session: Session, *, settings: Settings, user: User, path: Path) -> ImportReport:
     """Import a works file as the producer's own: every row's producer is their company.
 
-    Rows naming a work id that another company produced are refused before anything is read.
+    The import refuses the file when a work id (as it will be written, after trimming and
+    every other normalisation) names a stored work the company did not produce.
     """
     import polars as pl
 
@@ -183,24 +171,6 @@ def submit_file(session: Session, *, settings: Settings, user: User, path: Path)
             renames[header] = name
     frame = source.frame.select(pl.col(h).cast(pl.Utf8).alias(c) for h, c in renames.items())
     rows = frame.collect()
-    if "work_id" in rows.columns:
-        others = (
-            session.execute(
-                select(Work.external_id)
-                .join(WorkCompany, WorkCompany.work_id == Work.id)
-                .where(
-                    Work.external_id.in_(rows["work_id"].drop_nulls().to_list()),
-                    WorkCompany.role == "producer",
-                    WorkCompany.company_id != company.id,
-                )
-            )
-            .scalars()
-            .all()
-        )
-        if others:
-            raise OwnershipError(
-                f"these work ids belong to other companies' works: {', '.join(sorted(others)[:10])}"
-            )
     rows = rows.with_columns(
         pl.lit(company.name).alias("producer"),
         pl.lit(company.credit_code or "").alias("producer_credit_code"),
@@ -208,7 +178,9 @@ def submit_file(session: Session, *, settings: Settings, user: User, path: Path)
     own = workdir / "works.csv"
     rows.write_csv(own)
     try:
-        report = import_file(session, settings=settings, kind="works", path=own, actor=user)
+        report = import_file(
+            session, settings=settings, kind="works", path=own, actor=user, owner=company
+        )
     finally:
         own.unlink(missing_ok=True)
     report.file = path.name
