@@ -11,7 +11,6 @@ from microdrama.db.session import unit_of_work
 from microdrama.errors import NotFoundError
 from microdrama.index.ranking import (
     cohort_label,
-    csv_text,
     explanation,
     rank_history,
     ranking,
@@ -20,6 +19,7 @@ from microdrama.index.ranking import (
 )
 from microdrama.index.schemas import Explanation
 from microdrama.index.service import RunSelector, chosen_run, publish_run
+from microdrama.spreadsheets import csv_text
 
 from .test_service import compute, demo, loaded  # noqa: F401  (fixtures)
 

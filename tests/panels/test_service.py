@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,60 @@ def test_panel_reliability_is_alpha_per_dimension(
         )
     alphas = service.reliability(panel)
     assert alphas["values"] == 1.0  # experts agree exactly on every work
+
+
+def _reviewed_panel(session: Session, people: dict[str, User], period: str) -> int:
+    panel = service.create_panel(
+        session, name="p", period=period, work_ids=["W2"], per_work=2, actor=people["ana"]
+    ).panel
+    for item in panel.assignments:
+        service.submit_review(
+            session, assignment_id=item.id, expert=item.expert, scores=SCORES, comment=None
+        )
+    return panel.id
+
+
+def test_an_open_panels_reviews_are_held_back_from_the_index_until_it_closes(
+    session: Session, people: dict[str, User]
+) -> None:
+    from microdrama.index.service import review_counts, reviews_frame
+
+    panel_id = _reviewed_panel(session, people, "2025-11")
+    until = date(2025, 11, 30)
+    assert reviews_frame(session, until=until).is_empty()
+    assert review_counts(session, until=until) == {"used": 0, "open_panel": 2, "after_period": 0}
+    service.close_panel(session, panel_id=panel_id, actor=people["ana"])
+    assert reviews_frame(session, until=until).height == 2
+    assert review_counts(session, until=until) == {"used": 2, "open_panel": 0, "after_period": 0}
+
+
+def test_a_review_made_after_its_panels_period_counts_for_that_period(
+    session: Session, people: dict[str, User]
+) -> None:
+    from microdrama.index.service import review_counts
+
+    panel_id = _reviewed_panel(session, people, "2025-10")  # reviewed "today", long after
+    service.close_panel(session, panel_id=panel_id, actor=people["ana"])
+    dates = set(session.scalars(select(ExpertReview.reviewed_on)))
+    assert dates == {date(2025, 10, 31)}
+    assert review_counts(session, until=date(2025, 10, 31))["used"] == 2
+    assert review_counts(session, until=date(2025, 10, 30)) == {
+        "used": 0,
+        "open_panel": 0,
+        "after_period": 2,
+    }
+    assert service.review_date("2025-12", today=date(2025, 12, 5)) == date(2025, 12, 5)
+    assert service.review_date("all", today=date(2025, 12, 5)) == date(2025, 12, 5)
+
+
+def test_an_index_over_all_days_counts_reviews_dated_after_the_last_day_of_data(
+    session: Session, people: dict[str, User]
+) -> None:
+    from microdrama.index.method.periods import Period
+    from microdrama.index.service import review_window, reviews_frame
+
+    panel_id = _reviewed_panel(session, people, "2025-10")
+    service.close_panel(session, panel_id=panel_id, actor=people["ana"])
+    data_end_before_the_review = Period("all", date(2025, 9, 1), date(2025, 10, 30))
+    assert review_window(data_end_before_the_review) is None
+    assert reviews_frame(session, until=review_window(data_end_before_the_review)).height == 2

@@ -28,6 +28,9 @@ ADMINS = frozenset({"admin"})
 PRODUCERS = frozenset({"producer"})
 SIGNED_IN = frozenset(ROLES)
 STUDIO = frozenset({"admin", "analyst", "producer"})
+# Reports name companies and their works: blind reviewers do not read them.
+READERS = SIGNED_IN - EXPERTS
+NOT_BLIND = EVERYONE - EXPERTS
 # Signing in and out need no role, only the form's CSRF token (tested in test_auth.py).
 CSRF_GUARDED: frozenset[str | None] = frozenset()
 WORKS_CSV = "work_id,title\nWX1,新剧\n"
@@ -41,7 +44,7 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("GET", "/works/{work_id}", "/works/{work}", EVERYONE),
     ("GET", "/works/{work_id}/metrics.csv", "/works/{work}/metrics.csv", EVERYONE),
     ("GET", "/api/v1/works", "/api/v1/works", EVERYONE),
-    ("GET", "/companies/{name}", "/companies/x", EVERYONE),
+    ("GET", "/companies/{name}", "/companies/x", NOT_BLIND),
     ("GET", "/cities/{name}", "/cities/西安", EVERYONE),
     ("GET", "/api/v1/works/{work_id}", "/api/v1/works/{work}", EVERYONE),
     ("GET", "/api/v1/works/{work_id}/metrics", "/api/v1/works/{work}/metrics", EVERYONE),
@@ -50,7 +53,7 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("POST", "/api/v1/index/runs/{run_id}/publish", "/api/v1/index/runs/{run}/publish", STAFF),
     ("GET", "/api/v1/index/rankings", "/api/v1/index/rankings?period=2025-11", EVERYONE),
     ("GET", "/api/v1/index/works/{work_id}", "/api/v1/index/works/{work}?period=2025-11", EVERYONE),
-    ("GET", "/api/v1/index/experts", "/api/v1/index/experts?period=2025-11", EVERYONE),
+    ("GET", "/api/v1/index/experts", "/api/v1/index/experts?period=2025-11", STAFF),
     ("GET", "/rankings", "/rankings", EVERYONE),
     ("GET", "/rankings.{suffix}", "/rankings.xlsx?period=2025-11", EVERYONE),
     ("POST", "/rankings/runs/{run_id}/publish", "/rankings/runs/{run}/publish", STAFF),
@@ -79,12 +82,12 @@ MATRIX: list[tuple[str, str, str, frozenset[str | None]]] = [
     ("POST", "/producer/file", "/producer/file", PRODUCERS),
     ("GET", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
     ("POST", "/reviews/{assignment_id}", "/reviews/{assignment}", EXPERTS),
-    ("GET", "/reports", "/reports", SIGNED_IN),
+    ("GET", "/reports", "/reports", READERS),
     ("POST", "/reports", "/reports", STAFF),
-    ("GET", "/reports/{build_id}/{name}", "/reports/999/report.pdf", SIGNED_IN),
-    ("GET", "/api/v1/reports", "/api/v1/reports", SIGNED_IN),
+    ("GET", "/reports/{build_id}/{name}", "/reports/999/report.pdf", READERS),
+    ("GET", "/api/v1/reports", "/api/v1/reports", READERS),
     ("POST", "/api/v1/reports", "/api/v1/reports", STAFF),
-    ("GET", "/api/v1/reports/{build_id}", "/api/v1/reports/999", SIGNED_IN),
+    ("GET", "/api/v1/reports/{build_id}", "/api/v1/reports/999", READERS),
     ("GET", "/scripts", "/scripts", STUDIO),
     ("POST", "/scripts", "/scripts", STUDIO),
     ("GET", "/scripts/{key}", "/scripts/0123456789abcdef01234567", STUDIO),

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from microdrama.accounts import service as accounts
 from microdrama.app import create_app
 from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
@@ -52,13 +53,26 @@ def test_the_ranking_exports_as_csv_with_the_required_columns(client: TestClient
     } <= set(rows[0])
 
 
-def test_the_index_api_gives_rankings_explanations_and_experts(client: TestClient) -> None:
+def test_the_index_api_gives_rankings_explanations_and_experts(
+    client: TestClient,
+    loaded: sessionmaker[Session],  # noqa: F811
+) -> None:
     page = client.get("/api/v1/index/rankings", params={"period": "2025-11", "limit": 3}).json()
     assert len(page["rows"]) == 3 and page["rows"][0]["rank"] == 1
     work = page["rows"][0]["work_id"]
     detail = client.get(f"/api/v1/index/works/{work}", params={"period": "2025-11"}).json()
     assert detail["rank"] == 1 and set(detail["dimensions"]) >= {"reach", "expert"}
-    experts = client.get("/api/v1/index/experts", params={"period": "2025-11"}).json()
+    with unit_of_work(loaded) as session:  # expert identities are for analysts
+        analyst = accounts.create_user(
+            session, username="ana", role_key="analyst", password="long-enough"
+        )
+        session.flush()
+        token = accounts.create_token(session, user=analyst, name="t")
+    experts = client.get(
+        "/api/v1/index/experts",
+        params={"period": "2025-11"},
+        headers={"authorization": f"Bearer {token}"},
+    ).json()
     assert experts["experts"] and experts["reliability"]
     assert client.get("/api/v1/index/runs").json()[0]["period"] == "2025-11"
 

@@ -61,6 +61,12 @@ def reads_unpublished(user: User | None) -> bool:
     return granted is not None and granted.reads_unpublished
 
 
+def is_blind(user: User | None) -> bool:
+    """True for blind reviewers: no companies or credits are shown to them."""
+    granted = permission(user)
+    return granted is not None and granted.blind
+
+
 def require(flag: str) -> Any:
     """A dependency admitting users whose role has `flag`: 401 anonymous, 403 otherwise."""
 

@@ -19,6 +19,10 @@ class Role:
     submits_works: bool = False
     imports: bool = False
     uses_studio: bool = False  # script studio: breakdown and compliance pre-review
+    reads_reports: bool = True  # insight reports (they name companies and their works)
+    # Blind reviewers: the catalogue shows them no companies or credits, and no filter by one,
+    # so a review cannot lean on who made the work.
+    blind: bool = False
 
 
 ROLES: dict[str, Role] = {
@@ -43,7 +47,9 @@ ROLES: dict[str, Role] = {
             imports=True,
             uses_studio=True,
         ),
-        Role("expert", "评审专家", "Expert reviewer", reviews=True),
+        Role(
+            "expert", "评审专家", "Expert reviewer", reviews=True, reads_reports=False, blind=True
+        ),
         Role("producer", "出品方", "Producer", submits_works=True, uses_studio=True),
         Role("viewer", "观察者", "Viewer"),
     )

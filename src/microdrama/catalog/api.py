@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from microdrama.accounts.auth import MaybeUser, is_blind
 from microdrama.catalog import service
 from microdrama.catalog.deps import WorkFilterDep
 from microdrama.catalog.schemas import DailyMetricRead, Facet, WorkPage, WorkRead
@@ -31,9 +32,9 @@ def list_works(
 
 
 @router.get("/works/{work_id}", response_model=WorkRead)
-def read_work(session: SessionDep, work_id: str) -> WorkRead:
-    """One work with its companies, credits, ratings and totals."""
-    return service.get_work(session, work_id=work_id)
+def read_work(session: SessionDep, user: MaybeUser, work_id: str) -> WorkRead:
+    """One work with its companies, credits, ratings and totals (blind reviewers: neither)."""
+    return service.get_work(session, work_id=work_id, blind=is_blind(user))
 
 
 @router.get("/works/{work_id}/metrics", response_model=list[DailyMetricRead])

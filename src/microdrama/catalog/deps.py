@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
+from microdrama.accounts.auth import MaybeUser, is_blind
 from microdrama.catalog.filters import WorkFilter
-from microdrama.errors import FilterError
+from microdrama.errors import FilterError, Forbidden
 
 
 def work_filter(
+    user: MaybeUser,
     q: Annotated[
         str | None, Query(max_length=200, description="Part of a title, English title or id")
     ] = None,
@@ -29,6 +31,8 @@ def work_filter(
 
     The year comes as text so that a form's empty field means no year rather than an error.
     """
+    if company and company.strip() and is_blind(user):
+        raise Forbidden("blind reviewers do not filter works by company")
     year = year.strip() if year else None
     if year and not year.isdigit():
         raise FilterError(f"year '{year}' is not a year: give four digits, such as 2025")

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
+from microdrama.accounts.auth import is_blind
 from microdrama.catalog import service
 from microdrama.catalog.charts import daily_metrics_chart, share_pie, trend_line
 from microdrama.catalog.deps import WorkFilterDep
@@ -20,7 +21,7 @@ from microdrama.catalog.vocab import (
     genre_label,
     term_by_key,
 )
-from microdrama.errors import FilterError, NotFoundError
+from microdrama.errors import FilterError, Forbidden, NotFoundError
 from microdrama.spreadsheets import BOM, csv_text
 from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
 from microdrama.web.downloads import content_disposition
@@ -86,8 +87,9 @@ def work_page(
     request: Request, session: SessionDep, settings: SettingsDep, t: TranslatorDep, work_id: str
 ) -> HTMLResponse:
     """A work's profile with its daily metrics chart and the recent days."""
+    blind = is_blind(request.state.user)
     try:
-        work = service.get_work(session, work_id=work_id)
+        work = service.get_work(session, work_id=work_id, blind=blind)
     except NotFoundError:
         return render(
             request,
@@ -107,6 +109,7 @@ def work_page(
         request,
         t,
         "catalog/work.html",
+        blind=blind,
         sections=page_sections(request, "work", session=session, translator=t, work_id=work_id),
         similar=service.similar_works(session, work_id=work_id),
         work=work,
@@ -171,7 +174,9 @@ def company_page(
     name: str,
     page: int = 1,
 ) -> HTMLResponse:
-    """A company's works, totals and share of all plays."""
+    """A company's works, totals and share of all plays (not for blind reviewers)."""
+    if is_blind(request.state.user):
+        raise Forbidden("blind reviewers do not see which works a company made")
     return _profile(
         request,
         session,

@@ -119,8 +119,9 @@ def _summary(work: Work, stats: WorkStats | None) -> WorkSummary:
     )
 
 
-def get_work(session: Session, *, work_id: str) -> WorkRead:
-    """Everything the catalogue holds about one work."""
+def get_work(session: Session, *, work_id: str, blind: bool = False) -> WorkRead:
+    """Everything the catalogue holds about one work; for a blind reviewer, no companies
+    and no credits (who made a work must not sway its review)."""
     work = session.execute(
         select(Work)
         .where(Work.external_id == work_id)
@@ -139,7 +140,7 @@ def get_work(session: Session, *, work_id: str) -> WorkRead:
         raise NotFoundError(f"no work with id {work_id}")
     stats = session.get(WorkStats, work.id)
     summary = _summary(work, stats)
-    return WorkRead(
+    read = WorkRead(
         **summary.model_dump(),
         episode_minutes=work.episode_minutes,
         paywall_episode=work.paywall_episode,
@@ -168,6 +169,7 @@ def get_work(session: Session, *, work_id: str) -> WorkRead:
         last_date=stats.last_date if stats else None,
         days_of_data=stats.days if stats else 0,
     )
+    return read.model_copy(update={"companies": [], "credits": []}) if blind else read
 
 
 def daily_metrics(

@@ -116,6 +116,8 @@ def compute(
     )
     if missing:
         console.print(out.not_ranked_line(missing, read.period, run_id=read.id))
+    if read.review_counts is not None:
+        console.print(out.reviews_line(read.review_counts, read))
     console.print(
         f"parameters {read.parameter_hash[:12]} · inputs {read.inputs_hash[:12]} · "
         f"rank stability (Kendall tau, ±20% weights) "

@@ -178,3 +178,14 @@ def signed(value: float) -> str:
     """`+0.40`, `-0.44`, and `0.00` (never `-0.00`)."""
     text = f"{value:+.2f}"
     return "0.00" if text in ("+0.00", "-0.00") else text
+
+
+def reviews_line(counts: dict[str, int], run: IndexRunRead) -> str:
+    """How many expert reviews a run used, and which it left out and why."""
+    left = []
+    if counts.get("open_panel"):
+        left.append(f"{counts['open_panel']} of panels still open (they count once closed)")
+    if counts.get("after_period"):
+        left.append(f"{counts['after_period']} dated after {run.period_end}")
+    tail = f"; left out: {', '.join(left)}" if left else ""
+    return f"expert reviews: {counts.get('used', 0)} used{tail}"

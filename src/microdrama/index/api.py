@@ -56,7 +56,7 @@ def read_explanation(session: SessionDep, run: RunSelectorDep, work_id: str) -> 
     return rankings.explanation(session, work_id=work_id, run=run)
 
 
-@router.get("/experts", response_model=ExpertsRead)
+@router.get("/experts", response_model=ExpertsRead, dependencies=[require("runs_index")])
 def read_experts(session: SessionDep, run: RunSelectorDep) -> ExpertsRead:
-    """Per-expert leniency and fit, and per-dimension reliability."""
+    """Per-expert leniency and fit, and per-dimension reliability (analysts: it names experts)."""
     return rankings.expert_estimates(session, run=run)

@@ -31,6 +31,8 @@ class IndexRun(Base):
     works_data_only: Mapped[int] = mapped_column(Integer, default=0)
     stability: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     reliability: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Expert reviews the run used and those it left out, by reason (index.service.review_counts).
+    review_counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
     simulated: Mapped[bool] = mapped_column(Boolean, default=False)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)

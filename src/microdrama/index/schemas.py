@@ -26,6 +26,7 @@ class IndexRunRead(BaseModel):
     works_data_only: int
     stability: dict[str, float]
     reliability: list[dict[str, Any]]
+    review_counts: dict[str, int] | None = None
     simulated: bool
     published: bool
     seconds: float

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, false, func, insert, select
 from sqlalchemy.orm import Session
 
 from microdrama.accounts.models import User
@@ -64,7 +64,8 @@ def compute_index(
         )
         works = works_frame(session)
         ratings = ratings_frame(session)
-        reviews = reviews_frame(session, until=window.end)
+        reviews = reviews_frame(session, until=review_window(window))
+        counts = review_counts(session, until=review_window(window))
         inputs_hash = _inputs_hash(works, ratings, reviews)
         fitted = engine.fit_experts(works, reviews, config)
         keys = _Keys(
@@ -105,6 +106,7 @@ def compute_index(
         works_data_only=int(output.results.filter(pl.col("rank").is_not_null())["data_only"].sum()),
         stability=output.stability,
         reliability=output.reliability.to_dicts(),
+        review_counts=counts,
         simulated=is_simulated(session),
     )
     session.add(run)
@@ -169,8 +171,14 @@ def ratings_frame(session: Session) -> pl.DataFrame:
     )
 
 
-def reviews_frame(session: Session, *, until: date) -> pl.DataFrame:
-    """Expert reviews made up to the end of the period."""
+def review_window(period: Period) -> date | None:
+    """The last day a review may carry to count for a period; None for `all` (every review:
+    a panel that reviews a month's works after its last day of data still reviews them)."""
+    return None if period.name == "all" else period.end
+
+
+def reviews_frame(session: Session, *, until: date | None) -> pl.DataFrame:
+    """The expert reviews an index counts: final ones (files, closed panels) up to `until`."""
     rows = session.execute(
         select(
             Work.external_id,
@@ -182,7 +190,7 @@ def reviews_frame(session: Session, *, until: date) -> pl.DataFrame:
         )
         .join(Work, Work.id == ExpertReview.work_id)
         .join(Expert, Expert.id == ExpertReview.expert_id)
-        .where(ExpertReview.reviewed_on <= until)
+        .where(*_counted(until))
         .order_by(Work.external_id, Expert.external_id, ExpertReview.reviewed_on)
     ).all()
     return pl.DataFrame(
@@ -197,6 +205,26 @@ def reviews_frame(session: Session, *, until: date) -> pl.DataFrame:
         },
         orient="row",
     )
+
+
+def _counted(until: date | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [ExpertReview.final.is_(True)]
+    if until is not None:
+        conditions.append(ExpertReview.reviewed_on <= until)
+    return conditions
+
+
+def review_counts(session: Session, *, until: date | None) -> dict[str, int]:
+    """How many reviews a run over a window uses, and how many it leaves out and why."""
+    after = ExpertReview.reviewed_on > until if until is not None else false()
+    used, open_panel, later = session.execute(
+        select(
+            func.count().filter(*_counted(until)),
+            func.count().filter(ExpertReview.final.is_(False)),
+            func.count().filter(ExpertReview.final.is_(True), after),
+        ).select_from(ExpertReview)
+    ).one()
+    return {"used": used, "open_panel": open_panel, "after_period": later}
 
 
 def _inputs_hash(*frames: pl.DataFrame) -> str:

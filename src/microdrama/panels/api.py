@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from microdrama.accounts.auth import SignedIn, require
+from microdrama.accounts.auth import SignedIn, is_blind, require
 from microdrama.panels import service
 from microdrama.panels.models import Assignment, Panel
 from microdrama.panels.schemas import AssignmentRead, PanelCreate, PanelRead, ReviewScores
@@ -27,7 +27,7 @@ def _panel(panel: Panel) -> PanelRead:
     )
 
 
-def _assignment(item: Assignment, *, visible: bool) -> AssignmentRead:
+def _assignment(item: Assignment, *, visible: bool, blind: bool = False) -> AssignmentRead:
     scores = None
     if visible and item.review is not None:
         scores = ReviewScores(
@@ -40,7 +40,7 @@ def _assignment(item: Assignment, *, visible: bool) -> AssignmentRead:
     return AssignmentRead(
         id=item.id,
         panel_id=item.panel_id,
-        work_id=item.work.external_id,
+        work_id=None if blind else item.work.external_id,
         title=item.work.title,
         expert=item.expert.username,
         submitted_at=item.submitted_at,
@@ -87,7 +87,10 @@ def panel_assignments(session: SessionDep, user: SignedIn, panel_id: int) -> lis
 @router.get("/reviews", response_model=list[AssignmentRead], dependencies=[require("reviews")])
 def my_reviews(session: SessionDep, user: SignedIn) -> list[AssignmentRead]:
     """The expert's own queue, with their own scores."""
-    return [_assignment(a, visible=True) for a in service.queue(session, expert=user)]
+    return [
+        _assignment(a, visible=True, blind=is_blind(user))
+        for a in service.queue(session, expert=user)
+    ]
 
 
 @router.post(
@@ -107,4 +110,4 @@ def submit_review(
         comment=body.comment,
     )
     item = service.assignment_for(session, assignment_id=assignment_id, expert=user)
-    return _assignment(item, visible=True)
+    return _assignment(item, visible=True, blind=is_blind(user))

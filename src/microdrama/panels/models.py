@@ -21,11 +21,12 @@ class PanelStatus:
     key: str
     accepts_reviews: bool
     scores_visible: bool
+    feeds_index: bool  # its reviews count in index runs (no expert sees another's before)
 
 
 STATUSES = {
-    "open": PanelStatus("open", accepts_reviews=True, scores_visible=False),
-    "closed": PanelStatus("closed", accepts_reviews=False, scores_visible=True),
+    "open": PanelStatus("open", accepts_reviews=True, scores_visible=False, feeds_index=False),
+    "closed": PanelStatus("closed", accepts_reviews=False, scores_visible=True, feeds_index=True),
 }
 
 

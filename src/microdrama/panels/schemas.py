@@ -24,7 +24,9 @@ class AssignmentRead(BaseModel):
 
     id: int
     panel_id: int
-    work_id: str
+    # The catalogue id, for analysts; None for the reviewing expert, whom it would lead to
+    # the work's companies (blind review).
+    work_id: str | None
     title: str
     expert: str
     submitted_at: datetime | None

@@ -13,7 +13,8 @@ from microdrama.accounts.roles import role
 from microdrama.accounts.service import audit
 from microdrama.catalog.models import Work, WorkCompany
 from microdrama.db.base import utcnow
-from microdrama.errors import NotFoundError, PanelClosed, PanelError
+from microdrama.errors import NotFoundError, PanelClosed, PanelError, PeriodError
+from microdrama.index.method.periods import parse_period
 from microdrama.panels.assignment import assign
 from microdrama.panels.models import Assignment, Panel
 from microdrama.review.models import DIMENSIONS, Expert, ExpertReview
@@ -151,10 +152,13 @@ def submit_review(
             raise PanelError(f"{dimension} needs a score from 1 to 10")
     expert_row = _expert_record(session, expert)
     review = item.review or ExpertReview(
-        work_id=item.work_id, expert_id=expert_row.id, reviewed_on=date.today()
+        work_id=item.work_id,
+        expert_id=expert_row.id,
+        reviewed_on=review_date(item.panel.period, today=date.today()),
     )
     for dimension in DIMENSIONS:
         setattr(review, dimension, float(scores[dimension]))
+    review.final = item.panel.state.feeds_index
     review.comment = (comment or "").strip()[:2000] or None
     session.add(review)
     session.flush()
@@ -167,6 +171,16 @@ def submit_review(
         target=f"assignment {item.id}",
     )
     return review
+
+
+def review_date(period: str, *, today: date) -> date:
+    """The day a panel review counts on: it belongs to the panel's period, so a review made
+    after the period ended is dated the period's last day, and counts for that period."""
+    try:
+        window = parse_period(period)
+    except PeriodError:
+        return today  # `all`, or a panel named before periods were checked
+    return min(today, window.end)
 
 
 def _expert_record(session: Session, user: User) -> Expert:
@@ -191,6 +205,9 @@ def close_panel(session: Session, *, panel_id: int, actor: User) -> Panel:
     """Close a panel: no more reviews, and every expert's scores become visible."""
     panel = get_panel(session, panel_id=panel_id)
     panel.status, panel.closed_at = "closed", utcnow()
+    for item in panel.assignments:
+        if item.review is not None:
+            item.review.final = panel.state.feeds_index
     audit(
         session,
         actor=actor.username,

@@ -51,13 +51,13 @@ def create_build(
     )
 
 
-@router.get("", response_model=list[ReportBuildRead])
+@router.get("", response_model=list[ReportBuildRead], dependencies=[require("reads_reports")])
 def read_builds(session: SessionDep, user: SignedIn) -> list[ReportBuildRead]:
     """Builds, newest first; viewers see reports on published indexes only."""
     return service.list_builds(session, include_unpublished=reads_unpublished(user))
 
 
-@router.get("/{build_id}", response_model=ReportBuildRead)
+@router.get("/{build_id}", response_model=ReportBuildRead, dependencies=[require("reads_reports")])
 def read_build(session: SessionDep, user: SignedIn, build_id: int) -> ReportBuildRead:
     """One build with its status and download links."""
     build = service.get_build(

@@ -192,7 +192,7 @@ def reviews_of(session: Session, period: Period, works: pl.DataFrame) -> pl.Data
     """Expert reviews made up to the period's end for the scope's works."""
     rows = session.execute(
         select(ExpertReview.work_id, ExpertReview.expert_id)
-        .where(ExpertReview.reviewed_on <= period.end)
+        .where(ExpertReview.final.is_(True), ExpertReview.reviewed_on <= period.end)
         .order_by(ExpertReview.id)
     ).all()
     frame = pl.DataFrame(rows, schema={"id": pl.Int64, "expert_id": pl.Int64}, orient="row")

@@ -43,7 +43,7 @@ def _page(
     )
 
 
-@router.get("/reports", response_class=HTMLResponse)
+@router.get("/reports", response_class=HTMLResponse, dependencies=[require("reads_reports")])
 def reports_page(
     request: Request, session: SessionDep, t: TranslatorDep, user: SignedIn
 ) -> HTMLResponse:
@@ -95,7 +95,7 @@ def build_report_page(
     return RedirectResponse("/reports", status_code=303)
 
 
-@router.get("/reports/{build_id}/{name}")
+@router.get("/reports/{build_id}/{name}", dependencies=[require("reads_reports")])
 def download(session: SessionDep, user: SignedIn, build_id: int, name: str) -> Response:
     """report.html, report.pdf or data.zip of a finished build."""
     build = service.get_build(

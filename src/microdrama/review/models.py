@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from microdrama.catalog.models import Work
@@ -40,6 +41,9 @@ class ExpertReview(Timestamped, Base):
     innovation: Mapped[float] = mapped_column(Float)
     comment: Mapped[str | None] = mapped_column(Text)
     reviewed_on: Mapped[date] = mapped_column(Date)
+    # Counts in the index: a review from a file, or one of a panel whose status feeds the
+    # index (closed); a review of an open panel is held back so no expert sees another's.
+    final: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
     work: Mapped[Work] = relationship()
     expert: Mapped[Expert] = relationship()
