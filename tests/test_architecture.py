@@ -26,7 +26,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("accounts",),  # users, roles, tokens, the audit log
     ("catalog",),  # works, companies, platforms, people, the import ledger
     ("review", "script"),  # expert review records; the script studio
-    ("ingest", "panels", "index"),  # imports; review panels; the Star Index
+    ("ingest", "index"),  # imports; the Star Index
+    ("panels",),  # review panels (their reviews are dated in the index's periods)
     ("demo", "producers", "reports"),  # simulator; producer portal; insight reports
     ("app", "models", "cli", "__main__"),  # the top floor: app factory, model registry, CLI
 )

@@ -4,6 +4,7 @@ page sections meet. Nothing below this module imports it."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,7 +25,7 @@ from microdrama.catalog import api as catalog_api
 from microdrama.catalog import pages as catalog_pages
 from microdrama.config import Settings
 from microdrama.db.migrate import upgrade
-from microdrama.db.session import make_engine, make_session_factory
+from microdrama.db.session import make_engine, make_session_factory, unit_of_work
 from microdrama.errors import (
     ConfigurationError,
     Conflict,
@@ -42,6 +43,7 @@ from microdrama.index import pages as index_pages
 from microdrama.index import sections as index_sections
 from microdrama.ingest import api as ingest_api
 from microdrama.ingest import pages as ingest_pages
+from microdrama.ingest.service import recover
 from microdrama.panels import api as panel_api
 from microdrama.panels import pages as panel_pages
 from microdrama.producers import pages as producer_pages
@@ -54,6 +56,7 @@ from microdrama.web.auth import LoginThrottle, secret_key
 from microdrama.web.sections import add_section
 from microdrama.web.security import RejectNulBytes, SecurityHeaders
 from microdrama.web.templating import build_templates
+from microdrama.web.uploads import remove_stale_uploads
 
 PACKAGE = Path(__file__).parent
 # Swagger UI 5 (it reads OpenAPI 3.1), shipped inside the fastapi-offline wheel: /docs needs no CDN.
@@ -144,7 +147,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # In a thread: it may wait for an import another process is running to commit.
+        recovery = threading.Thread(
+            target=recover_after_crash, args=(app, settings), name="recovery", daemon=True
+        )
+        recovery.start()
         yield
+        recovery.join(timeout=60)  # its connection goes back to the pool before the pool goes
         engine.dispose()
 
     app = FastAPI(
@@ -196,6 +205,24 @@ def create_app(settings: Settings) -> FastAPI:
         return HTMLResponse(API_DOCS)
 
     return app
+
+
+def recover_after_crash(app: FastAPI, settings: Settings) -> None:
+    """Clean up after a process killed in the middle of an import or an upload."""
+    try:
+        with unit_of_work(app.state.sessions) as session:
+            found = recover(session, settings=settings)
+        stale = remove_stale_uploads(settings)
+    except Exception:  # the next import recovers too; the server must start regardless
+        logger.exception("recovery at start-up failed")
+        return
+    if found.undone_versions or found.removed_folders or stale:
+        logger.warning(
+            "recovered: undid lake versions %s, removed %d staging folders and %d uploads",
+            found.undone_versions,
+            len(found.removed_folders),
+            stale,
+        )
 
 
 def _add_error_handlers(app: FastAPI) -> None:

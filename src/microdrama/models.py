@@ -5,6 +5,7 @@ A new domain adds its `models` module here; nothing below this module imports it
 
 from microdrama.accounts import models as account_models
 from microdrama.catalog import models as catalog_models
+from microdrama.db import locks as lock_models
 from microdrama.db.base import Base
 from microdrama.index import models as index_models
 from microdrama.panels import models as panel_models
@@ -16,6 +17,7 @@ __all__ = [
     "account_models",
     "catalog_models",
     "index_models",
+    "lock_models",
     "panel_models",
     "report_models",
     "review_models",

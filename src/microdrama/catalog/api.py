@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query
 
 from microdrama.accounts.auth import MaybeUser, is_blind
 from microdrama.catalog import service
-from microdrama.catalog.deps import WorkFilterDep
+from microdrama.catalog.deps import SnapshotDep, WorkFilterDep
 from microdrama.catalog.schemas import DailyMetricRead, Facet, WorkPage, WorkRead
-from microdrama.web.deps import SessionDep, SettingsDep
+from microdrama.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 
@@ -40,16 +40,14 @@ def read_work(session: SessionDep, user: MaybeUser, work_id: str) -> WorkRead:
 @router.get("/works/{work_id}/metrics", response_model=list[DailyMetricRead])
 def read_work_metrics(
     session: SessionDep,
-    settings: SettingsDep,
+    snapshot: SnapshotDep,
     work_id: str,
     start: date | None = None,
     end: date | None = None,
 ) -> list[DailyMetricRead]:
     """The work's daily metrics per platform; money as exact yuan strings."""
     service.get_work(session, work_id=work_id)
-    frame = service.daily_metrics(
-        lake_root=settings.resolved_lake_uri, work_id=work_id, start=start, end=end
-    )
+    frame = service.daily_metrics(snapshot, work_id=work_id, start=start, end=end)
     return service.daily_metric_rows(frame)
 
 

@@ -7,8 +7,11 @@ from typing import Annotated
 from fastapi import Depends, Query
 
 from microdrama.accounts.auth import MaybeUser, is_blind
+from microdrama.catalog import service
 from microdrama.catalog.filters import WorkFilter
 from microdrama.errors import FilterError, Forbidden
+from microdrama.lake import metrics as lake
+from microdrama.web.deps import SessionDep, SettingsDep
 
 
 def work_filter(
@@ -48,3 +51,11 @@ def work_filter(
 
 
 WorkFilterDep = Annotated[WorkFilter, Depends(work_filter)]
+
+
+def metrics_snapshot(session: SessionDep, settings: SettingsDep) -> lake.Snapshot:
+    """The lake version this request reads: the one the catalogue acknowledges."""
+    return service.metrics_snapshot(session, lake_root=settings.resolved_lake_uri)
+
+
+SnapshotDep = Annotated[lake.Snapshot, Depends(metrics_snapshot)]

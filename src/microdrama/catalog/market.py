@@ -32,9 +32,9 @@ class Market:
     lake_version: int
 
 
-def latest_month(lake_root: str) -> str | None:
+def latest_month(snapshot: lake.Snapshot) -> str | None:
     """The newest month that has daily metrics, as YYYY-MM."""
-    frame = lake.scan(lake.metrics_uri(lake_root)).select(pl.col("date").max()).collect()
+    frame = snapshot.scan().select(pl.col("date").max()).collect()
     newest = frame.item()
     return None if newest is None else f"{newest.year}-{newest.month:02d}"
 
@@ -57,10 +57,10 @@ def _totals(frame: pl.LazyFrame) -> dict[str, int | None]:
 
 
 def trend_of(
-    session: Session, *, lake_root: str, external_ids: list[str], days: int = TREND_DAYS
+    session: Session, *, snapshot: lake.Snapshot, external_ids: list[str], days: int = TREND_DAYS
 ) -> list[tuple[date, int]]:
     """Daily plays summed over some works for the last `days` days of data."""
-    daily = lake.scan(lake.metrics_uri(lake_root))
+    daily = snapshot.scan()
     newest = daily.select(pl.col("date").max()).collect().item()
     if newest is None or not external_ids:
         return []
@@ -77,14 +77,13 @@ def trend_of(
     return [(d, int(v or 0)) for d, v in frame.iter_rows()]
 
 
-def market(session: Session, *, lake_root: str, month: str) -> Market:
+def market(session: Session, *, snapshot: lake.Snapshot, month: str) -> Market:
     """Totals, growth, new works, shares and trend of the month."""
-    uri = lake.metrics_uri(lake_root)
-    version = lake.current_version(uri) or 0
+    version = snapshot.version or 0
     start, end = _month_bounds(month)
     before_end = start - timedelta(days=1)
     before_start = before_end.replace(day=1)
-    daily = lake.scan(uri, version=version)
+    daily = snapshot.scan()
     current = daily.filter(pl.col("date").is_between(start, end))
     genres = pl.DataFrame(
         session.execute(

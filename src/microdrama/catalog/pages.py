@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from microdrama.accounts.auth import is_blind
 from microdrama.catalog import service
 from microdrama.catalog.charts import daily_metrics_chart, share_pie, trend_line
-from microdrama.catalog.deps import WorkFilterDep
+from microdrama.catalog.deps import SnapshotDep, WorkFilterDep
 from microdrama.catalog.filters import WorkFilter, resolve
 from microdrama.catalog.market import latest_month, market, trend_of
 from microdrama.catalog.schemas import DailyMetricRead, WorkPage
@@ -23,7 +23,7 @@ from microdrama.catalog.vocab import (
 )
 from microdrama.errors import FilterError, Forbidden, NotFoundError
 from microdrama.spreadsheets import BOM, csv_text
-from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
+from microdrama.web.deps import SessionDep, TranslatorDep
 from microdrama.web.downloads import content_disposition
 from microdrama.web.sections import page_sections
 from microdrama.web.templating import render
@@ -84,7 +84,7 @@ def _model_label(key: str | None, locale: str) -> str:
 
 @router.get("/works/{work_id}", response_class=HTMLResponse)
 def work_page(
-    request: Request, session: SessionDep, settings: SettingsDep, t: TranslatorDep, work_id: str
+    request: Request, session: SessionDep, snapshot: SnapshotDep, t: TranslatorDep, work_id: str
 ) -> HTMLResponse:
     """A work's profile with its daily metrics chart and the recent days."""
     blind = is_blind(request.state.user)
@@ -99,7 +99,7 @@ def work_page(
             what=work_id,
             simulated=service.is_simulated(session),
         )
-    frame = service.daily_metrics(lake_root=settings.resolved_lake_uri, work_id=work_id)
+    frame = service.daily_metrics(snapshot, work_id=work_id)
     chart = daily_metrics_chart(
         frame, labels={"plays": t.gettext("Plays"), "completion": t.gettext("Completion rate")}
     )
@@ -122,10 +122,10 @@ def work_page(
 
 
 @router.get("/works/{work_id}/metrics.csv")
-def work_metrics_csv(session: SessionDep, settings: SettingsDep, work_id: str) -> StreamingResponse:
+def work_metrics_csv(session: SessionDep, snapshot: SnapshotDep, work_id: str) -> StreamingResponse:
     """The work's daily metrics as CSV (UTF-8 with BOM so Excel opens Chinese text)."""
     service.get_work(session, work_id=work_id)
-    frame = service.daily_metrics(lake_root=settings.resolved_lake_uri, work_id=work_id)
+    frame = service.daily_metrics(snapshot, work_id=work_id)
     rows = service.daily_metric_rows(frame)
     columns = ["work_id", *DailyMetricRead.model_fields]
     notice = f"# {SIMULATED_NOTICE}\n" if service.is_simulated(session) else ""
@@ -141,13 +141,13 @@ def work_metrics_csv(session: SessionDep, settings: SettingsDep, work_id: str) -
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(
-    request: Request, session: SessionDep, settings: SettingsDep, t: TranslatorDep
+    request: Request, session: SessionDep, snapshot: SnapshotDep, t: TranslatorDep
 ) -> Response:
     """The latest month at a glance: totals, growth, shares, trend and the top of the index."""
-    month = latest_month(settings.resolved_lake_uri)
+    month = latest_month(snapshot)
     if month is None:
         return RedirectResponse("/works", status_code=303)
-    figures = market(session, lake_root=settings.resolved_lake_uri, month=month)
+    figures = market(session, snapshot=snapshot, month=month)
     genre_names = [
         (genre_label(g).zh if t.locale == "zh_CN" else genre_label(g).en, v)
         for g, v in figures.genres
@@ -169,7 +169,7 @@ def dashboard(
 def company_page(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    snapshot: SnapshotDep,
     t: TranslatorDep,
     name: str,
     page: int = 1,
@@ -180,7 +180,7 @@ def company_page(
     return _profile(
         request,
         session,
-        settings,
+        snapshot,
         t,
         kind="company",
         name=name,
@@ -193,7 +193,7 @@ def company_page(
 def city_page(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    snapshot: SnapshotDep,
     t: TranslatorDep,
     name: str,
     page: int = 1,
@@ -202,7 +202,7 @@ def city_page(
     return _profile(
         request,
         session,
-        settings,
+        snapshot,
         t,
         kind="city",
         name=name,
@@ -214,7 +214,7 @@ def city_page(
 def _profile(
     request: Request,
     session: SessionDep,
-    settings: SettingsDep,
+    snapshot: SnapshotDep,
     t: TranslatorDep,
     *,
     kind: str,
@@ -238,7 +238,7 @@ def _profile(
     )
     totals = service.profile_totals(session, where=where)
     ids = service.matching_ids(session, where=where)
-    trend = trend_of(session, lake_root=settings.resolved_lake_uri, external_ids=ids)
+    trend = trend_of(session, snapshot=snapshot, external_ids=ids)
     chart = trend_line(trend, label=t.gettext("Plays")) if trend else None
     status = 200 if totals["works"] else 404
     return render(

@@ -172,11 +172,22 @@ def get_work(session: Session, *, work_id: str, blind: bool = False) -> WorkRead
     return read.model_copy(update={"companies": [], "credits": []}) if blind else read
 
 
+def metrics_snapshot(session: Session, *, lake_root: str) -> lake.Snapshot:
+    """The metrics table as the catalogue knows it: the newest version a committed import
+    recorded. A later version (an import whose SQL commit never came) is not read; a lake that
+    no import recorded (written by other tools) is read at its newest version."""
+    uri = lake.metrics_uri(lake_root)
+    acknowledged = session.scalar(
+        select(func.max(ImportRecord.lake_version)).where(ImportRecord.status == "committed")
+    )
+    return lake.snapshot(uri) if acknowledged is None else lake.Snapshot(uri, acknowledged)
+
+
 def daily_metrics(
-    *, lake_root: str, work_id: str, start: date | None = None, end: date | None = None
+    snapshot: lake.Snapshot, *, work_id: str, start: date | None = None, end: date | None = None
 ) -> pl.DataFrame:
     """A work's daily metrics from the lake, ordered by date and platform (money in fen)."""
-    frame = lake.scan(lake.metrics_uri(lake_root)).filter(pl.col("work_id") == work_id)
+    frame = snapshot.scan().filter(pl.col("work_id") == work_id)
     if start:
         frame = frame.filter(pl.col("date") >= start)
     if end:
@@ -197,14 +208,13 @@ def daily_metric_rows(frame: pl.DataFrame) -> list[DailyMetricRead]:
     ]
 
 
-def refresh_work_stats(session: Session, *, lake_root: str) -> int:
-    """Recompute every work's totals from the newest lake version; returns the version read."""
-    uri = lake.metrics_uri(lake_root)
-    version = lake.current_version(uri)
+def refresh_work_stats(session: Session, *, snapshot: lake.Snapshot) -> int:
+    """Recompute every work's totals from a version of the lake; returns the version read."""
+    version = snapshot.version
     if version is None:
         return -1
     totals = (
-        lake.scan(uri, version=version)
+        snapshot.scan()
         .group_by("work_id")
         .agg(
             *(_known_sum(c) for c in ("plays", "viewers", "recharge_fen", "ad_revenue_fen")),

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -48,16 +48,6 @@ def _sqlite_begin(connection: Any) -> None:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A session factory bound to the engine; objects stay usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
-
-
-def hold_lock(session: Session, *, name: str) -> None:
-    """Serialise the writers of one resource across processes until this transaction ends.
-
-    PostgreSQL takes a transaction-scoped advisory lock; SQLite needs none, because its first
-    write already holds the database's one write lock until commit or rollback.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from microdrama.accounts.models import User
 from microdrama.accounts.service import audit
 from microdrama.catalog.models import Work
-from microdrama.catalog.service import is_simulated, primary_genre
+from microdrama.catalog.service import is_simulated, metrics_snapshot, primary_genre
 from microdrama.config import Settings
 from microdrama.db.upsert import chunked
 from microdrama.errors import NotFoundError
@@ -47,12 +47,13 @@ def compute_index(
 ) -> IndexRunRead:
     """Compute the index for a period from pinned inputs and store it as a run.
 
-    It reads the lake at `snapshot` (the newest version when none is given); a signed-in
+    It reads the lake at `snapshot` (the version the catalogue acknowledges when none is
+    given: see catalog.service.metrics_snapshot); a signed-in
     `actor`'s computation is written to the audit log.
     """
     config = config or IndexConfig()
     started = time.perf_counter()
-    pinned = snapshot or lake.snapshot(lake.metrics_uri(settings.resolved_lake_uri))
+    pinned = snapshot or metrics_snapshot(session, lake_root=settings.resolved_lake_uri)
     version = pinned.version
     daily = pinned.scan().select(DAILY_COLUMNS)
     window = _period(daily, period, as_of)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -20,12 +20,13 @@ from microdrama.catalog.models import Company, ImportRecord, Work, WorkCompany
 from microdrama.catalog.service import refresh_work_stats
 from microdrama.config import Settings
 from microdrama.db.base import utcnow
-from microdrama.db.session import hold_lock
+from microdrama.db.locks import hold_lock
 from microdrama.db.upsert import chunked
 from microdrama.errors import OwnershipError, ReadError, Unavailable
 from microdrama.ingest import readers, validate, values
 from microdrama.ingest.columns import SPECS, ImportKind, canonical_name, header_unit
 from microdrama.ingest.schemas import ImportReport, RowError
+from microdrama.ingest.staging import remove_abandoned, staging_folder
 from microdrama.ingest.writers import WRITERS, WriteContext, check_works
 from microdrama.lake import metrics as lake
 
@@ -70,9 +71,7 @@ def import_file(
     phase = on_phase or (lambda _: None)
     if not path.is_file():
         raise ReadError(f"{path}: no such file")
-    workdir = settings.work_dir / f"import-{uuid.uuid4().hex}"
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
+    with staging_folder(settings.work_dir) as workdir:
         phase("reading")
         report = ImportReport(file=str(path), kind=kind, sha256=_sha256(path), dry_run=dry_run)
         source = readers.open_table(
@@ -142,7 +141,9 @@ def import_file(
         if context.lake_version is not None:
             _undo_on_rollback(session, lake_root=context.lake_root, version=context.lake_version)
         if kind == "metrics":
-            refresh_work_stats(session, lake_root=settings.resolved_lake_uri)
+            # The totals of the version this import wrote, which it is about to acknowledge.
+            written = lake.Snapshot(lake.metrics_uri(context.lake_root), context.lake_version)
+            refresh_work_stats(session, snapshot=written)
         report.inserted, report.updated = context.inserted, context.updated
         report.lake_version, report.import_id = context.lake_version, record.id
         report.created = {k: v for k, v in context.created.items() if v}
@@ -172,8 +173,6 @@ def import_file(
                 },
             )
         return report
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def check_ownership(session: Session, *, staged: Path, owner: Company) -> None:
@@ -205,17 +204,41 @@ def check_ownership(session: Session, *, staged: Path, owner: Company) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Recovery:
+    """What a killed import had left, and was cleaned up."""
+
+    undone_versions: list[int]
+    removed_folders: list[Path]
+
+
+def recover(session: Session, *, settings: Settings) -> Recovery:
+    """Undo the lake versions of imports that never committed and remove abandoned staging
+    folders: what a process killed in the middle of an import leaves. Safe while other
+    imports run: it takes the lake writers' lock, and leaves folders that are still held."""
+    undone: list[int] = []
+    # A first look reads only, so a start-up with nothing to recover takes no lock; what it
+    # sees may be an import still running, which the look under the lock tells apart.
+    if lake.orphan_versions(
+        lake.metrics_uri(settings.resolved_lake_uri), committed=_committed_ids(session)
+    ):
+        hold_lock(session, name=LAKE_WRITERS)
+        undone = undo_orphan_versions(session, lake_root=settings.resolved_lake_uri)
+    return Recovery(undone_versions=undone, removed_folders=remove_abandoned(settings.work_dir))
+
+
 def undo_orphan_versions(session: Session, *, lake_root: str) -> list[int]:
     """Undo lake versions whose import never reached the catalogue (a process that died
     between the Delta commit and the SQL commit); returns the versions undone."""
     uri = lake.metrics_uri(lake_root)
-    committed = set(
-        session.scalars(select(ImportRecord.id).where(ImportRecord.status == "committed"))
-    )
-    orphans = lake.orphan_versions(uri, committed=committed)
+    orphans = lake.orphan_versions(uri, committed=_committed_ids(session))
     if orphans:
         lake.undo(uri, version=orphans[0], newest=orphans[-1])
     return orphans
+
+
+def _committed_ids(session: Session) -> set[int]:
+    return set(session.scalars(select(ImportRecord.id).where(ImportRecord.status == "committed")))
 
 
 def _undo_on_rollback(session: Session, *, lake_root: str, version: int) -> None:

@@ -134,16 +134,14 @@ def submit_work(
             "producer_credit_code": company.credit_code or "",
         }
     )
-    folder = settings.work_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    path = Path(folder) / f"submission-{user.id}.csv"
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    try:
+    from microdrama.ingest.staging import staging_folder
+
+    with staging_folder(settings.work_dir, prefix="producer-") as folder:
+        path = folder / "submission.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
         return import_file(
             session, settings=settings, kind="works", path=path, actor=user, owner=company
         )
-    finally:
-        path.unlink(missing_ok=True)
 
 
 def submit_file(session: Session, *, settings: Settings, user: User, path: Path) -> ImportReport:
@@ -156,32 +154,29 @@ def submit_file(session: Session, *, settings: Settings, user: User, path: Path)
 
     from microdrama.ingest import readers
     from microdrama.ingest.columns import canonical_name
+    from microdrama.ingest.staging import staging_folder
 
     company = company_of(session, user)
-    workdir = settings.work_dir / f"producer-{user.id}"
-    source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
-    renames: dict[str, str] = {}
-    for header in source.headers:
-        name = canonical_name(header)
-        if (
-            name
-            and name not in renames.values()
-            and name not in ("producer", "producer_credit_code")
-        ):
-            renames[header] = name
-    frame = source.frame.select(pl.col(h).cast(pl.Utf8).alias(c) for h, c in renames.items())
-    rows = frame.collect()
-    rows = rows.with_columns(
-        pl.lit(company.name).alias("producer"),
-        pl.lit(company.credit_code or "").alias("producer_credit_code"),
-    )
-    own = workdir / "works.csv"
-    rows.write_csv(own)
-    try:
+    with staging_folder(settings.work_dir, prefix="producer-") as workdir:
+        source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
+        renames: dict[str, str] = {}
+        for header in source.headers:
+            name = canonical_name(header)
+            if (
+                name
+                and name not in renames.values()
+                and name not in ("producer", "producer_credit_code")
+            ):
+                renames[header] = name
+        frame = source.frame.select(pl.col(h).cast(pl.Utf8).alias(c) for h, c in renames.items())
+        rows = frame.collect().with_columns(
+            pl.lit(company.name).alias("producer"),
+            pl.lit(company.credit_code or "").alias("producer_credit_code"),
+        )
+        own = workdir / "works.csv"
+        rows.write_csv(own)
         report = import_file(
             session, settings=settings, kind="works", path=own, actor=user, owner=company
         )
-    finally:
-        own.unlink(missing_ok=True)
     report.file = path.name
     return report

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from microdrama.catalog.models import ImportRecord
-from microdrama.catalog.service import is_simulated
+from microdrama.catalog.service import is_simulated, metrics_snapshot
 from microdrama.catalog.vocab import SIMULATED_NOTICE
 from microdrama.config import Settings
 from microdrama.errors import MicrodramaError, ReportError
@@ -123,7 +123,7 @@ def report_snapshot(run: IndexRun | None, newest: lake.Snapshot) -> lake.Snapsho
 
 def prepare_index(session: Session, *, settings: Settings, period: str) -> None:
     """Compute the missing index runs a report of the period reads (a write; commit it apart)."""
-    newest = lake.snapshot(lake.metrics_uri(settings.resolved_lake_uri))
+    newest = metrics_snapshot(session, lake_root=settings.resolved_lake_uri)
     windows_of(newest, period)  # a period without data is refused before anything is computed
     _runs(session, settings, period, snapshot=newest, compute_missing=True)
 
@@ -175,7 +175,7 @@ def build_report(
         raise ReportError(UNKNOWN_LANG, lang=lang)
     check_out(out)  # before the work, not after it
     scoped = resolve_scope(session, scope if isinstance(scope, Scope) else parse_scope(scope))
-    newest = lake.snapshot(lake.metrics_uri(settings.resolved_lake_uri))
+    newest = metrics_snapshot(session, lake_root=settings.resolved_lake_uri)
     windows_of(newest, period)  # a period without data is refused before anything is computed
     run, previous_run = _runs(
         session, settings, period, snapshot=newest, compute_missing=compute_missing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -38,3 +39,15 @@ def save_upload(
         shutil.rmtree(folder, ignore_errors=True)
         raise TooLarge(f"{name} is larger than {settings.max_upload_mb} MB; {instead}")
     return target
+
+
+def remove_stale_uploads(settings: Settings, *, older_than_seconds: float = 24 * 3600) -> int:
+    """Remove uploads never confirmed (or left by a killed request) after a day; how many."""
+    root = settings.data_dir / "uploads"
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - older_than_seconds
+    stale = [folder for folder in root.iterdir() if folder.stat().st_mtime < cutoff]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(stale)
