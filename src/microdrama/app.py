@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -249,6 +249,17 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"error": "bad_request", "detail": "a value in the request cannot be stored"},
             status_code=400,
+        )
+
+    @app.exception_handler(OperationalError)
+    def busy(request: Request, exc: OperationalError) -> Response:
+        # SQLite's one write lock stayed taken past the wait: ask the client to come again.
+        if "locked" not in str(exc.orig):
+            raise exc
+        return JSONResponse(
+            {"error": "unavailable", "detail": "the database is busy; try again in a moment"},
+            status_code=503,
+            headers={"Retry-After": "2"},
         )
 
     @app.exception_handler(RequestValidationError)

@@ -89,7 +89,7 @@ def compute(
 
     env = runtime()
     try:
-        with env.unit_of_work() as session:
+        with env.unit_of_work(writer=False) as session:
             if if_missing:
                 try:
                     run = latest_run(session, period=period_name(period))
@@ -204,7 +204,7 @@ def rank(
         genre=genre, platform=platform, city=city, company=company, model=model
     )
     try:
-        with env.unit_of_work() as session:
+        with env.unit_of_work(writer=False) as session:
             where = filters.resolve(session, where)
             page = rankings.ranking(
                 session,
@@ -298,7 +298,7 @@ def explain(
     _period_or_run(period, run)
     env = runtime()
     try:
-        with env.unit_of_work() as session:
+        with env.unit_of_work(writer=False) as session:
             detail = rankings.explanation(
                 session,
                 work_id=work_id,
@@ -336,7 +336,7 @@ def experts(period: ReadPeriodOpt = None, run: RunOpt = None) -> None:
     _period_or_run(period, run)
     env = runtime()
     try:
-        with env.unit_of_work() as session:
+        with env.unit_of_work(writer=False) as session:
             read = rankings.expert_estimates(
                 session, run=RunSelector(period=period, run_id=run, prefer_published=True)
             )

@@ -37,7 +37,7 @@ def build(
 
     env = runtime()
     try:
-        with env.unit_of_work() as session:
+        with env.unit_of_work(writer=False) as session:
             built = build_report(
                 session,
                 settings=env.settings,

@@ -29,11 +29,12 @@ class Runtime:
     sessions: sessionmaker[Session]
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """A session that commits on success."""
+    def unit_of_work(self, *, writer: bool = True) -> Iterator[Session]:
+        """A session that commits on success; a writer waits its turn for SQLite's write lock
+        from the start (a command that computes for long before it writes passes False)."""
         from microdrama.db.session import unit_of_work
 
-        with unit_of_work(self.sessions) as session:
+        with unit_of_work(self.sessions, writer=writer) as session:
             yield session
 
 

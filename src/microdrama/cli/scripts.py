@@ -188,7 +188,7 @@ def _catalogue_filing(
     from microdrama.errors import NotFoundError
 
     try:
-        with runtime().unit_of_work() as session:
+        with runtime().unit_of_work(writer=False) as session:
             found = get_work(session, work_id=work_id)
     except NotFoundError:
         err_console.print(f"[red]error:[/red] no work {work_id} in the catalogue")

@@ -67,7 +67,7 @@ def list_users() -> None:
     from microdrama.accounts.service import users
 
     env = runtime()
-    with env.unit_of_work() as session:
+    with env.unit_of_work(writer=False) as session:
         table = Table("user", "role", "active", "display name")
         for user in users(session):
             table.add_row(

@@ -41,8 +41,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The execution option that marks a unit of work as a writer (see `writer_session`).
+WRITER = "microdrama_writer"
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # SQLite has one writer at a time. A deferred transaction that reads, then writes after
+    # another writer committed, fails at once ("database is locked", whatever the timeout);
+    # a writer that begins IMMEDIATE takes the write lock first and waits its turn instead.
+    immediate = connection.get_execution_options().get(WRITER, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -50,10 +58,22 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def writer_session(session: Session) -> Session:
+    """Mark a fresh session as a writer: on SQLite its transaction begins IMMEDIATE, waiting
+    for the write lock up front rather than failing when it first writes (PostgreSQL: no-op)."""
+    session.connection(execution_options={WRITER: True})
+    return session
+
+
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """Yield a session that commits when the block succeeds and rolls back when it raises."""
+def unit_of_work(factory: sessionmaker[Session], *, writer: bool = False) -> Iterator[Session]:
+    """Yield a session that commits when the block succeeds and rolls back when it raises.
+
+    A `writer` unit of work takes SQLite's write lock when it begins (`writer_session`).
+    """
     session = factory()
+    if writer:
+        writer_session(session)
     try:
         yield session
         session.commit()

@@ -19,7 +19,7 @@ from microdrama.index.schemas import RankingRow
 from microdrama.index.service import RunSelector, compute_index, list_runs, publish_run
 from microdrama.spreadsheets import csv_text
 from microdrama.web.auth import CsrfChecked
-from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep
+from microdrama.web.deps import SessionDep, SettingsDep, TranslatorDep, reads_long
 from microdrama.web.downloads import content_disposition
 from microdrama.web.templating import render
 
@@ -120,6 +120,7 @@ def publish_page(session: SessionDep, run_id: int, user: SignedIn) -> Response:
 
 
 @router.post("/rankings/compute", dependencies=[require("runs_index"), CsrfChecked])
+@reads_long
 def compute_page(
     session: SessionDep,
     settings: SettingsDep,

@@ -2,23 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from microdrama.config import Settings
+from microdrama.db.session import writer_session
 from microdrama.i18n import Translator, choose_locale
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Requests that only read. The others are writers: on SQLite they wait for the write lock
+# when they begin, so concurrent sign-ins and imports take turns instead of failing.
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def open_session(request: Request) -> Iterator[Session]:
     """The request's session, closed once the response has been sent."""
     session: Session = request.app.state.sessions()
+    if request.method not in READING_METHODS and not _reads_long(request):
+        writer_session(session)
     try:
         yield session
     finally:
         session.close()
+
+
+def reads_long(endpoint: F) -> F:
+    """Mark a route that reads for long before it writes: it begins as a reader (see below)."""
+    endpoint.reads_long = True  # type: ignore[attr-defined]
+    return endpoint
+
+
+def _reads_long(request: Request) -> bool:
+    # A route that reads for long before it writes (an index computation) opts out: holding
+    # the write lock all that time would stall every other writer.
+    return bool(getattr(request.scope.get("endpoint"), "reads_long", False))
 
 
 def get_session(session: Annotated[Session, Depends(open_session)]) -> Iterator[Session]:

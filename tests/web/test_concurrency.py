@@ -1,0 +1,116 @@
+"""Concurrent writers against a real server: sign-ins, imports and index builds take turns,
+every request answers and none is a 500, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from microdrama.accounts import service as accounts
+from microdrama.config import Settings
+from microdrama.db.session import unit_of_work
+
+from ..ingest.test_service import WORKS_ZH
+
+USERS = 12
+PASSWORD = "long-enough"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[tuple[str, str]]:
+    with unit_of_work(sessions) as session:
+        for i in range(USERS):
+            accounts.create_user(session, username=f"u{i}", role_key="analyst", password=PASSWORD)
+        session.flush()
+        token = accounts.create_token(
+            session, user=accounts.user_named(session, username="u0"), name="load"
+        )
+    port = _free_port()
+    env = {
+        **os.environ,
+        "MICRODRAMA_DATA_DIR": str(settings.data_dir),
+        "MICRODRAMA_DATABASE_URL": settings.resolved_database_url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "microdrama", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start")
+        yield base, token
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _sign_in(base: str, name: str) -> int:
+    with httpx.Client(base_url=base, timeout=120) as client:
+        page = client.get("/login").text
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert found
+        answer = client.post(
+            "/login",
+            data={"username": name, "password": PASSWORD, "csrf_token": found.group(1)},
+        )
+        return answer.status_code
+
+
+def _import(base: str, token: str, text: str, name: str) -> int:
+    answer = httpx.post(
+        f"{base}/api/v1/imports?kind=works",
+        headers={"authorization": f"Bearer {token}"},
+        files={"file": (name, text.encode(), "text/csv")},
+        timeout=300,
+    )
+    return answer.status_code
+
+
+def _big_works_file(rows: int) -> str:
+    return "work_id,title,platform\n" + "".join(f"B{i},剧{i},红果短剧\n" for i in range(rows))
+
+
+def test_concurrent_sign_ins_imports_and_builds_all_answer_and_none_fails(
+    server: tuple[str, str], tmp_path: Path
+) -> None:
+    base, token = server
+    with ThreadPoolExecutor(24) as pool:
+        imports = [
+            pool.submit(_import, base, token, _big_works_file(60_000), "big.csv"),
+            pool.submit(_import, base, token, WORKS_ZH, "works.csv"),
+            pool.submit(_import, base, token, WORKS_ZH.replace("W1,", "W7,"), "more.csv"),
+        ]
+        time.sleep(0.2)  # sign-ins land while the imports are writing
+        sign_ins = [pool.submit(_sign_in, base, f"u{i % USERS}") for i in range(20)]
+        codes = [f.result() for f in sign_ins]
+        import_codes = [f.result() for f in imports]
+    assert codes == [303] * 20, codes
+    assert import_codes == [200, 200, 200], import_codes
+    listed = httpx.get(f"{base}/api/v1/works?page_size=1", timeout=30).json()
+    assert listed["total"] == 60_000 + 3  # W1, W2 and W7 next to the big file's works
