@@ -18,7 +18,9 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from microdrama.accounts import account_pages as own_account
 from microdrama.accounts import admin_pages
+from microdrama.accounts import api as account_api
 from microdrama.accounts import pages as account_pages
 from microdrama.accounts.auth import current_user
 from microdrama.catalog import api as catalog_api
@@ -52,7 +54,7 @@ from microdrama.reports import pages as report_pages
 from microdrama.script import api as script_api
 from microdrama.script import pages as script_pages
 from microdrama.script.review_html import highlight
-from microdrama.web.auth import LoginThrottle, secret_key
+from microdrama.web.auth import secret_key
 from microdrama.web.sections import add_section
 from microdrama.web.security import RejectNulBytes, SecurityHeaders
 from microdrama.web.templating import build_templates
@@ -70,7 +72,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     index_api.router,
     index_pages.router,
     account_pages.router,
+    own_account.router,
     admin_pages.router,
+    account_api.router,
     ingest_api.router,
     ingest_pages.router,
     panel_api.router,
@@ -168,7 +172,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = make_session_factory(engine)
-    app.state.login_throttle = LoginThrottle()
     app.state.templates = build_templates(
         [PACKAGE / domain / "templates" for domain in PAGE_DOMAINS],
         filters={"highlight": highlight},

@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(
         default=512, ge=1, description="Largest file the web accepts for import (413 beyond)"
     )
+    trusted_proxies: str | None = Field(
+        default=None,
+        description=(
+            "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; "
+            "by default none is, so a client cannot pick the address it is throttled under"
+        ),
+    )
     public_rankings: bool = Field(
         default=True, description="Let anonymous visitors read published rankings"
     )

@@ -114,3 +114,25 @@ def test_concurrent_sign_ins_imports_and_builds_all_answer_and_none_fails(
     assert import_codes == [200, 200, 200], import_codes
     listed = httpx.get(f"{base}/api/v1/works?page_size=1", timeout=30).json()
     assert listed["total"] == 60_000 + 3  # W1, W2 and W7 next to the big file's works
+
+
+def _guess(base: str, forwarded: str) -> int:
+    with httpx.Client(base_url=base, timeout=120) as client:
+        page = client.get("/login").text
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert found
+        return client.post(
+            "/login",
+            data={"username": "u1", "password": "wrong-guess", "csrf_token": found.group(1)},
+            headers={"x-forwarded-for": forwarded},
+        ).status_code
+
+
+def test_thirty_concurrent_guesses_get_five_tries_whatever_address_they_claim(
+    server: tuple[str, str],
+) -> None:
+    base, _ = server
+    with ThreadPoolExecutor(30) as pool:
+        codes = list(pool.map(lambda i: _guess(base, f"10.0.0.{i}"), range(30)))
+    assert codes.count(401) == 5 and codes.count(429) == 25, codes
+    assert _sign_in(base, "u1") == 429  # the account waits; the claimed addresses did not help

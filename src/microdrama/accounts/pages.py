@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from microdrama.accounts import service
-from microdrama.accounts.auth import MaybeUser, sign_in
+from microdrama.accounts import service, signin
+from microdrama.accounts.auth import MaybeUser, peer_address, sign_in, sign_out
 from microdrama.web.auth import CsrfChecked, csrf_token
 from microdrama.web.deps import SessionDep, TranslatorDep
 from microdrama.web.templating import render
@@ -49,9 +49,11 @@ def login(
     next: Annotated[str | None, Form(max_length=500)] = None,
 ) -> Response:
     """Check the password; too many failures pause further attempts (HTTP 429)."""
-    throttle = request.app.state.login_throttle
-    address = request.client.host if request.client else "?"
-    if throttle.blocked(username, address):
+    address = peer_address(request)
+    key = service.username_key(username)
+    # One attempt per address at a time, counted before the next may start.
+    signin.hold_attempt(session, address=address)
+    if signin.blocked(session, name_key=key, address=address):
         return render(
             request,
             t,
@@ -64,7 +66,7 @@ def login(
         )
     user = service.authenticate(session, username=username, password=password)
     if user is None:
-        throttle.failed(username, address)
+        signin.failed(session, name_key=key, address=address)
         service.audit(
             session, actor=username[:64], action="login.failed", detail={"address": address}
         )
@@ -78,14 +80,14 @@ def login(
             next=_safe_next(next),
             error=t.gettext("Wrong user name or password."),
         )
-    throttle.succeeded(username, address)
-    sign_in(request, user)
+    signin.succeeded(session, name_key=key, address=address)
+    sign_in(request, session, user)
     service.audit(session, actor=user.username, user_id=user.id, action="login")
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request) -> Response:
-    """End the session."""
-    request.session.clear()
+def logout(request: Request, session: SessionDep) -> Response:
+    """End the session, on the server too: the old cookie no longer signs anybody in."""
+    sign_out(request, session)
     return RedirectResponse("/", status_code=303)

@@ -26,8 +26,17 @@ def serve(
 
     env = runtime()
     console.print(f"serving http://{host}:{port}  (API docs at /docs)")
+    # Uvicorn believes X-Forwarded-For from loopback by default; here only configured proxies.
+    trusted = env.settings.trusted_proxies
     if workers == 1:
-        uvicorn.run(create_app(env.settings), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(env.settings),
+            host=host,
+            port=port,
+            log_level="info",
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted or "",
+        )
     else:
         uvicorn.run(
             "microdrama.app:create_app_from_env",
@@ -36,4 +45,6 @@ def serve(
             port=port,
             workers=workers,
             log_level="warning",
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted or "",
         )

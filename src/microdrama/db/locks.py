@@ -7,7 +7,7 @@ or rolls back, so the next holder waits, and a process that dies lets go with it
 
 from __future__ import annotations
 
-from sqlalchemy import String, select, update
+from sqlalchemy import String, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -31,3 +31,13 @@ def hold_lock(session: Session, *, name: str) -> None:
         session.execute(insert(Lock).values(name=name).on_conflict_do_nothing())
     # A real write: it waits for the holder and is held until the transaction ends.
     session.execute(update(Lock).where(Lock.name == name).values(name=name))
+
+
+def hold_key_lock(session: Session, *, name: str) -> None:
+    """Take a lock on any key (an address, a user name) for the rest of the transaction.
+
+    PostgreSQL: a transaction-scoped advisory lock, which leaves no row behind. SQLite: the
+    write lock that a writer's transaction (BEGIN IMMEDIATE) holds already serialises them.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})

@@ -1,4 +1,4 @@
-"""The web kit's guards: the cookie-signing key, CSRF tokens and sign-in throttling.
+"""The web kit's guards: the cookie-signing key and CSRF tokens.
 
 Who is asking (users, roles, tokens) is the accounts domain's: `microdrama.accounts.auth`.
 """
@@ -8,17 +8,11 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
-import time
-from collections import defaultdict, deque
 from pathlib import Path
 
 from fastapi import Depends, HTTPException, Request
 
 from microdrama.config import Settings
-
-# Failed sign-ins allowed per user name and address within the window before a pause.
-MAX_FAILURES = 5
-FAILURE_WINDOW_SECONDS = 15 * 60
 
 
 def secret_key(settings: Settings) -> str:
@@ -60,28 +54,3 @@ async def check_csrf(request: Request) -> None:
 
 
 CsrfChecked = Depends(check_csrf)
-
-
-class LoginThrottle:
-    """Counts failed sign-ins per name and address; pauses after too many."""
-
-    def __init__(self) -> None:
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] < time.monotonic() - FAILURE_WINDOW_SECONDS:
-            failures.popleft()
-        return failures
-
-    def blocked(self, username: str, address: str) -> bool:
-        """True while this name and address have used up their attempts."""
-        return len(self._recent((username.lower(), address))) >= MAX_FAILURES
-
-    def failed(self, username: str, address: str) -> None:
-        """Count one failure."""
-        self._recent((username.lower(), address)).append(time.monotonic())
-
-    def succeeded(self, username: str, address: str) -> None:
-        """Forget the failures of a name and address that signed in."""
-        self._failures.pop((username.lower(), address), None)
