@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+import microdrama.models  # noqa: F401  (every model mapped, as the app and the CLI have them)
 from microdrama.config import Settings
 from microdrama.db.migrate import upgrade
 from microdrama.db.session import make_engine, make_session_factory, unit_of_work

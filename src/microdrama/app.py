@@ -23,6 +23,7 @@ from microdrama.accounts import admin_pages
 from microdrama.accounts import api as account_api
 from microdrama.accounts import pages as account_pages
 from microdrama.accounts.auth import current_user
+from microdrama.accounts.guards import UploadGuard
 from microdrama.catalog import api as catalog_api
 from microdrama.catalog import pages as catalog_pages
 from microdrama.config import Settings
@@ -178,6 +179,8 @@ def create_app(settings: Settings) -> FastAPI:
     )
     add_section(app, "work", index_sections.work_section)
     add_section(app, "dashboard", index_sections.dashboard_section)
+    # Inside the session middleware (added after it): it reads the session to know who asks.
+    app.add_middleware(UploadGuard)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),

@@ -3,11 +3,7 @@ every request answers and none is a 500, on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,15 +18,10 @@ from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
 
 from ..ingest.test_service import WORKS_ZH
+from .live import live_server
 
 USERS = 12
 PASSWORD = "long-enough"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -42,32 +33,8 @@ def server(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[tupl
         token = accounts.create_token(
             session, user=accounts.user_named(session, username="u0"), name="load"
         )
-    port = _free_port()
-    env = {
-        **os.environ,
-        "MICRODRAMA_DATA_DIR": str(settings.data_dir),
-        "MICRODRAMA_DATABASE_URL": settings.resolved_database_url,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "microdrama", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not start")
+    with live_server(settings) as base:
         yield base, token
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def _sign_in(base: str, name: str) -> int:
