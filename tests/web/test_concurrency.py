@@ -103,3 +103,35 @@ def test_thirty_concurrent_guesses_get_five_tries_whatever_address_they_claim(
         codes = list(pool.map(lambda i: _guess(base, f"10.0.0.{i}"), range(30)))
     assert codes.count(401) == 5 and codes.count(429) == 25, codes
     assert _sign_in(base, "u1") == 429  # the account waits; the claimed addresses did not help
+
+
+def test_a_long_script_is_parsed_off_the_event_loop_so_other_requests_answer_meanwhile(
+    server: tuple[str, str],
+) -> None:
+    base, token = server
+    episode = "1-{n} 日 内 总裁办公室\n△苏晴推门而入。\n苏晴：你到底想怎样？\n顾辰：签了它。\n"
+    script = "".join(
+        f"第{e}集\n" + "".join(episode.format(n=n) for n in range(1, 40)) for e in range(1, 900)
+    ).encode()
+    finished: dict[str, float] = {}
+
+    def analyse() -> int:
+        answer = httpx.post(
+            f"{base}/api/v1/scripts/breakdown",
+            headers={"authorization": f"Bearer {token}"},
+            files={"file": ("long.txt", script, "text/plain")},
+            timeout=300,
+        )
+        finished["script"] = time.monotonic()
+        return answer.status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        started = time.monotonic()
+        parsing = pool.submit(analyse)
+        time.sleep(0.5)  # the upload is in and its parsing under way
+        asked = time.monotonic()
+        assert httpx.get(f"{base}/healthz", timeout=60).status_code == 200
+        finished["health"] = time.monotonic()
+        assert parsing.result() == 200
+    # Relative, not absolute: the health check answered in a small part of the parse's time.
+    assert finished["health"] - asked < (finished["script"] - started) / 3, (finished, started)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, HTTPException, Query, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from microdrama.accounts.auth import require
 from microdrama.errors import MicrodramaError
@@ -21,7 +22,10 @@ async def _analyse(file: UploadFile, filing: FilingData | None = None) -> servic
     if len(data) > service.MAX_SCRIPT_BYTES:
         raise HTTPException(status_code=413, detail="the script is larger than 20 MB")
     try:
-        return service.analyse(data, filename=file.filename or "script.txt", filing=filing)
+        # Off the event loop: a long script must not stall every other request while it parses.
+        return await run_in_threadpool(
+            service.analyse, data, filename=file.filename or "script.txt", filing=filing
+        )
     except MicrodramaError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
 

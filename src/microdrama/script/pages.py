@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from microdrama.accounts.auth import SignedIn, require
 from microdrama.accounts.roles import role
@@ -57,7 +58,8 @@ async def upload(
     if len(data) > service.MAX_SCRIPT_BYTES:
         return _page(request, t, error=t.gettext("The file is larger than 20 MB."))
     try:  # refuse a corrupt file now, with its reason, rather than on the next page
-        service.analyse(data, filename=file.filename, gettext=t.gettext)
+        # Off the event loop: a long script must not stall every other request while it parses.
+        await run_in_threadpool(service.analyse, data, filename=file.filename, gettext=t.gettext)
     except MicrodramaError as exc:
         return _page(request, t, error=str(exc))
     key = service.store_upload(

@@ -8,6 +8,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
+from microdrama.archives import ArchiveRefused, Limits, check_archive
 from microdrama.errors import ReadError
 from microdrama.ingest.readers.cells import as_text
 from microdrama.ingest.readers.table import (
@@ -49,8 +50,16 @@ def _numbered(frame: pl.LazyFrame, *, first: int) -> pl.LazyFrame:
     return numbered.with_columns(pl.col(ROW).cast(pl.Int64))
 
 
+# What a workbook may inflate to: a million rows of sixty columns, and no compression bomb.
+XLSX_LIMITS = Limits(total_bytes=4 << 30, entry_bytes=4 << 30, sheet_cells=60_000_000)
+
+
 def open_xlsx(path: Path, hint: HeaderHint | None, expected: Sequence[str]) -> SourceTable:
     """Open the first sheet of a workbook that has a header row near its top."""
+    try:
+        check_archive(path, XLSX_LIMITS)
+    except ArchiveRefused as exc:
+        raise ReadError(f"{path.name}: refused before reading: {exc}") from None
     try:
         reader = fastexcel.read_excel(path)
         sheets = list(reader.sheet_names)

@@ -11,6 +11,7 @@ from typing import Literal
 from docx import Document
 from docx.table import Table
 
+from microdrama.archives import ArchiveRefused, Limits, check_archive
 from microdrama.errors import ScriptFormatError
 from microdrama.script.document import Problem
 
@@ -81,8 +82,16 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# What a Word file may inflate to: far more than any script's text, far less than a bomb.
+DOCX_LIMITS = Limits(total_bytes=256 << 20, entry_bytes=128 << 20)
+
+
 def docx_lines(data: bytes, *, filename: str) -> list[str]:
     """The body of a Word file in order, one paragraph (or soft line break) a line, tables too."""
+    try:
+        check_archive(io.BytesIO(data), DOCX_LIMITS)
+    except ArchiveRefused as exc:
+        raise ScriptFormatError(f"{filename}: refused before reading: {exc}") from None
     try:
         document = Document(io.BytesIO(data))
         lines: list[str] = []
