@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from pydantic import Field
@@ -35,6 +36,12 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(
         default=512, ge=1, description="Largest file the web accepts for import (413 beyond)"
     )
+    earliest_date: date = Field(
+        default=date(2015, 1, 1), description="Dates in imports before this day are errors"
+    )
+    latest_date: date | None = Field(
+        default=None, description="Dates in imports after this day are errors (a year ahead)"
+    )
     trusted_proxies: str | None = Field(
         default=None,
         description=(
@@ -59,6 +66,11 @@ class Settings(BaseSettings):
         if self.lake_uri:
             return self.lake_uri
         return str((self.data_dir / "lake").resolve())
+
+    @property
+    def resolved_latest_date(self) -> date:
+        """The last day an imported date may be: the setting, or a year after today."""
+        return self.latest_date or date.today() + timedelta(days=366)
 
     @property
     def work_dir(self) -> Path:

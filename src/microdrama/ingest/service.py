@@ -71,6 +71,7 @@ def import_file(
     phase = on_phase or (lambda _: None)
     if not path.is_file():
         raise ReadError(f"{path}: no such file")
+    dates = validate.DateRange(settings.earliest_date, settings.resolved_latest_date)
     with staging_folder(settings.work_dir) as workdir:
         phase("reading")
         report = ImportReport(file=str(path), kind=kind, sha256=_sha256(path), dry_run=dry_run)
@@ -90,7 +91,9 @@ def import_file(
         staged = workdir / "staged"
         try:
             frame = _canonical(source, mapping, units)
-            totals = _validate_to(staged, kind, frame, present=set(mapping.values()), known=known)
+            totals = _validate_to(
+                staged, kind, frame, present=set(mapping.values()), known=known, dates=dates
+            )
         except pl.exceptions.ComputeError:
             if not source.typed:
                 raise
@@ -98,7 +101,9 @@ def import_file(
             shutil.rmtree(staged, ignore_errors=True)
             source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
             frame = _canonical(source, mapping, units)
-            totals = _validate_to(staged, kind, frame, present=set(mapping.values()), known=known)
+            totals = _validate_to(
+                staged, kind, frame, present=set(mapping.values()), known=known, dates=dates
+            )
         for row in totals:
             report.warnings.append(f"row {row} is a total row and was skipped")
         rows = pl.scan_parquet(staged)
@@ -294,6 +299,7 @@ def _validate_to(
     *,
     present: set[str],
     known: pl.Series | None,
+    dates: validate.DateRange,
 ) -> list[int]:
     """Check the rows chunk by chunk (bounded memory) into Parquet parts of values and errors.
 
@@ -310,6 +316,7 @@ def _validate_to(
             chunk.filter(~is_total.fill_null(False)),
             present=present,
             known_work_ids=known,
+            dates=dates,
         )
         checked.write_parquet(
             staged / f"part-{parts:05d}.parquet", statistics=False, compression="uncompressed"

@@ -6,6 +6,7 @@ reason its text is invalid (null when valid). No database, no Python loop over r
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -261,12 +262,41 @@ RULES: dict[ImportKind, dict[str, ColumnRule]] = {
 }
 
 
+@dataclass(frozen=True)
+class DateRange:
+    """The days a date in an import may fall on; outside them it is an error of its row
+    (a 1900 or 2999 would otherwise pass as a date and end up on the overview)."""
+
+    earliest: dt.date
+    latest: dt.date
+
+    def check(self, parsed: Parsed) -> Parsed:
+        """The parsed dates with those outside the range made errors."""
+        outside = parsed.value.is_not_null() & ~parsed.value.is_between(self.earliest, self.latest)
+        error = (
+            pl.when(parsed.error.is_not_null())
+            .then(parsed.error)
+            .when(outside)
+            .then(
+                pl.format(
+                    "date {} is outside {} to {} (MICRODRAMA_EARLIEST_DATE, _LATEST_DATE)",
+                    parsed.value,
+                    pl.lit(self.earliest),
+                    pl.lit(self.latest),
+                )
+            )
+            .otherwise(None)
+        )
+        return Parsed(value=parsed.value, error=error)
+
+
 def check_chunk(
     kind: ImportKind,
     chunk: pl.DataFrame,
     *,
     present: set[str],
     known_work_ids: pl.Series | None = None,
+    dates: DateRange | None = None,
 ) -> pl.DataFrame:
     """Parse and check every canonical column of `kind` in one chunk of rows.
 
@@ -288,6 +318,8 @@ def check_chunk(
             parsed = _required(parsed)
         if column == "work_id" and kind != "works" and known_work_ids is not None:
             parsed = _known_work(parsed, known_work_ids)
+        if dates is not None and isinstance(RULES[kind][column].dtype, pl.Date):
+            parsed = dates.check(parsed)
         exprs.append(parsed.value.alias(column))
         exprs.append(parsed.error.cast(pl.Utf8).alias(ERROR_PREFIX + column))
     checked = source.select(exprs)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import fastexcel
 import polars as pl
+from defusedxml import ElementTree
 
 from microdrama.archives import ArchiveRefused, Limits, check_archive
 from microdrama.errors import ReadError
@@ -73,6 +75,7 @@ def open_xlsx(path: Path, hint: HeaderHint | None, expected: Sequence[str]) -> S
             blank = blank and not records
             header = find_header(records, hint)
             if header is not None:
+                _refuse_uncached_formulas(path, sheet)
                 return _xlsx_table(path, _sheet(reader, sheet), header, sheet)
     except (fastexcel.FastExcelError, OSError) as exc:
         raise ReadError(f"{path.name}: cannot read the workbook: {first_line(exc)}") from None
@@ -103,3 +106,70 @@ def _xlsx_table(path: Path, sheet: pl.DataFrame, header: HeaderRecord, name: str
     data.columns = names
     frame = _numbered(data.lazy(), first=header.line + 1).filter(has_content(names))
     return SourceTable(frame, "xlsx", None, names)
+
+
+def _refuse_uncached_formulas(path: Path, sheet: str) -> None:
+    """ReadError naming the cells of a sheet whose formulas were never calculated.
+
+    A reader sees such a cell as empty, so its value would be imported as unknown without a
+    word; Excel and WPS store the value when they save, a generating script often does not.
+    """
+    cells = uncached_formulas(path, sheet)
+    if cells:
+        shown = ", ".join(cells[:10]) + (f" … ({len(cells):,} cells)" if len(cells) > 10 else "")
+        raise ReadError(
+            f"{path.name}, sheet {sheet}: formulas without a calculated value in {shown}; "
+            "open the file in Excel or WPS, let it calculate, and save it again"
+        )
+
+
+def uncached_formulas(path: Path, sheet: str) -> list[str]:
+    """The cells (A1 style) of a sheet that hold a formula but no stored value."""
+    with zipfile.ZipFile(path) as archive:
+        target = _sheet_part(archive, sheet)
+        if target is None:
+            return []
+        found: list[str] = []
+        with archive.open(target) as handle:
+            formula = value = False
+            for event, element in ElementTree.iterparse(handle, events=("start", "end")):
+                name = element.tag.rpartition("}")[2]
+                if event == "start":
+                    if name == "c":
+                        formula = value = False
+                    continue
+                if name == "f":
+                    formula = True
+                elif name == "v" and (element.text or "") != "":
+                    value = True
+                elif name == "c":
+                    if formula and not value:
+                        found.append(element.get("r", "?"))
+                    element.clear()
+                elif name == "row":
+                    element.clear()
+        return found
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    """The archive path of a sheet named in the workbook (xl/worksheets/sheetN.xml)."""
+    relationships = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    ids = {
+        element.get("name"): element.get(relationships)
+        for element in book.iter()
+        if element.tag.rpartition("}")[2] == "sheet"
+    }
+    targets = {
+        element.get("Id"): element.get("Target", "")
+        for element in rels.iter()
+        if element.tag.rpartition("}")[2] == "Relationship"
+    }
+    target = targets.get(ids.get(sheet))
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"

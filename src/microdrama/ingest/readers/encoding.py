@@ -31,7 +31,7 @@ def detect_encoding(path: Path) -> str:
         # Not final unless the sample is the whole file: a character cut at the edge is fine.
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
     except UnicodeDecodeError:
-        pass
+        _refuse_mixed(path, sample, complete)
     else:
         return "utf-8"
     sample = sample[:_DETECT_BYTES]
@@ -51,6 +51,33 @@ def detect_encoding(path: Path) -> str:
     return "gb18030"
 
 
+def _refuse_mixed(path: Path, sample: bytes, complete: bool) -> None:
+    """ReadError when most Chinese lines are UTF-8 and some are not: a file pasted together
+    from two encodings, which no single decoding reads right (快手 would become garbage)."""
+    lines = sample.split(b"\n")
+    if not complete:
+        lines = lines[:-1]  # the last line may be cut in the middle of a character
+    valid, invalid = 0, []
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            invalid.append(number)
+        else:
+            valid += 1
+    # A real GBK file has few lines that happen to be valid UTF-8; this one has few that are not.
+    if invalid and valid >= max(2, len(invalid)):
+        shown = ", ".join(str(n) for n in invalid[:10]) + (" …" if len(invalid) > 10 else "")
+        which = "line" if len(invalid) == 1 else "lines"
+        raise ReadError(
+            f"{path.name}: {which} {shown} {'is' if len(invalid) == 1 else 'are'} not UTF-8 "
+            f"while the other {valid} lines with "
+            "Chinese are: the file mixes two encodings (UTF-8 and GBK?); save it again as UTF-8"
+        )
+
+
 def sample_text(path: Path, encoding: str) -> str:
     """The file's first SAMPLE_BYTES decoded, undecodable bytes replaced."""
     with path.open("rb") as handle:
@@ -58,8 +85,18 @@ def sample_text(path: Path, encoding: str) -> str:
     return codecs.getincrementaldecoder(encoding)(errors="replace").decode(sample)
 
 
-def utf8_copy(path: Path, encoding: str, workdir: Path) -> Path:
-    """Transcode to a UTF-8 file in workdir chunk by chunk; undecodable bytes raise ReadError."""
+def carriage_returns_only(path: Path) -> bool:
+    """True for a text file whose lines end in CR alone (old Mac exports): readers want LF."""
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    return b"\r" in sample and b"\n" not in sample
+
+
+def utf8_copy(path: Path, encoding: str, workdir: Path, *, cr_lines: bool = False) -> Path:
+    """Transcode to a UTF-8 file in workdir chunk by chunk; undecodable bytes raise ReadError.
+
+    With `cr_lines`, lone carriage returns end lines and become LF on the way.
+    """
     target = workdir / f"{path.stem}-{uuid.uuid4().hex}.utf8"
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     line = 1
@@ -74,6 +111,8 @@ def utf8_copy(path: Path, encoding: str, workdir: Path) -> Path:
                     raise ReadError(
                         f"{path.name}, line {at}: bytes that are not valid {encoding} text"
                     ) from None
+                if cr_lines:
+                    text = text.replace("\r", "\n")
                 out.write(text)
                 line += text.count("\n")
                 if not chunk:

@@ -59,8 +59,18 @@ def _clean_header(cell: str) -> str:
     return cell.strip().lstrip("\ufeff").strip()
 
 
+# An export of works or daily metrics has a few dozen columns; thousands is not one.
+MAX_COLUMNS = 1000
+
+
 def header_names(path: Path, cells: Sequence[str | None], where: str) -> list[str]:
-    """Trimmed header names; blank ones become column_N; repeats raise ReadError."""
+    """Trimmed header names; blank ones become column_N; repeats, or more than MAX_COLUMNS,
+    raise ReadError."""
+    if len(cells) > MAX_COLUMNS:
+        raise ReadError(
+            f"{path.name}, {where}: the header has {len(cells):,} columns; an import file has "
+            f"at most {MAX_COLUMNS:,} (the columns it needs, and a few more)"
+        )
     names = [_clean_header(cell or "") or f"column_{index}" for index, cell in enumerate(cells, 1)]
     counts = Counter([ROW, *names])
     repeated = sorted(name for name, count in counts.items() if count > 1)

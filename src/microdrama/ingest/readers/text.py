@@ -13,9 +13,16 @@ import polars as pl
 
 from microdrama.errors import ReadError
 from microdrama.ingest.readers.cells import as_text
-from microdrama.ingest.readers.encoding import SAMPLE_BYTES, decoded_lines, sample_text, utf8_copy
+from microdrama.ingest.readers.encoding import (
+    SAMPLE_BYTES,
+    carriage_returns_only,
+    decoded_lines,
+    sample_text,
+    utf8_copy,
+)
 from microdrama.ingest.readers.table import (
     HEADER_SEARCH_LINES,
+    MAX_COLUMNS,
     ROW,
     FileFormat,
     HeaderHint,
@@ -60,6 +67,12 @@ def _head_records(text_path: Path, separator: str) -> list[HeaderRecord]:
     with text_path.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)
         complete = not handle.read(1)
+    if not complete and b"\n" not in head:
+        raise ReadError(
+            f"{text_path.name}: the first line is longer than {SAMPLE_BYTES >> 20} MB, a header "
+            f"of far more than {MAX_COLUMNS:,} columns; an import file has at most "
+            f"{MAX_COLUMNS:,} columns"
+        )
     text = head.decode("utf-8-sig", errors="replace")
     reader = csv.reader(_split_lines(text, complete), delimiter=separator)
     records: list[HeaderRecord] = []
@@ -86,8 +99,9 @@ def open_delimited(
     types: Mapping[str, pl.DataType] | None = None,
 ) -> SourceTable:
     """Open a CSV or TSV file: find the header, then scan typed or stage as text Parquet."""
-    needs_copy = encoding not in ("utf-8", "utf-8-sig")
-    text_path = utf8_copy(path, encoding, workdir) if needs_copy else path
+    cr_lines = carriage_returns_only(path)
+    needs_copy = encoding not in ("utf-8", "utf-8-sig") or cr_lines
+    text_path = utf8_copy(path, encoding, workdir, cr_lines=cr_lines) if needs_copy else path
     try:
         separator = sniff_separator(sample_text(text_path, "utf-8"))
         if file_format == "tsv":
