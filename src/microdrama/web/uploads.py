@@ -15,6 +15,25 @@ from microdrama.errors import TooLarge
 CHUNK_BYTES = 1 << 20
 
 
+# File systems take 255 bytes a name; Chinese characters are three bytes each in UTF-8.
+MAX_NAME_BYTES = 200
+
+
+def safe_file_name(given: str | None) -> str:
+    """The upload's own name, fit to keep on disk: no folders, no `..`, no control
+    characters, at most MAX_NAME_BYTES bytes (cut before the extension)."""
+    name = "".join(ch for ch in (given or "") if ch.isprintable())
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip(" .")
+    if not name:
+        return "upload"
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 16:
+        stem, suffix = name, ""
+    while len((stem + (f".{suffix}" if suffix else "")).encode()) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem or "upload") + (f".{suffix}" if suffix else "")
+
+
 def save_upload(
     upload: UploadFile, settings: Settings, *, instead: str = "import it with the command line"
 ) -> Path:
@@ -26,7 +45,7 @@ def save_upload(
     limit = settings.max_upload_mb * 1024 * 1024
     folder = settings.data_dir / "uploads" / uuid.uuid4().hex
     folder.mkdir(parents=True)
-    name = Path(upload.filename or "upload").name or "upload"
+    name = safe_file_name(upload.filename)
     target = folder / name
     written = 0
     with target.open("wb") as handle:
