@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import import_bench, index_bench, load_bench, report_bench, script_bench
+from bench import (
+    import_bench,
+    import_load_bench,
+    index_bench,
+    load_bench,
+    report_bench,
+    script_bench,
+)
 
 
 def main() -> None:
@@ -14,6 +21,7 @@ def main() -> None:
     report_bench.main()
     script_bench.main()
     load_bench.main()
+    import_load_bench.main()
 
 
 if __name__ == "__main__":
