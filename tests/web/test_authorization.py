@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from microdrama.accounts import service as accounts
 from microdrama.app import ROUTERS, create_app
-from microdrama.catalog.models import Work
+from microdrama.catalog.models import Company, Work, WorkCompany
 from microdrama.config import Settings
 from microdrama.db.session import unit_of_work
 from microdrama.index.service import compute_index
@@ -210,3 +210,41 @@ def test_each_role_reaches_exactly_its_routes(
             assert response.status_code not in (401, 403), (role, method, url)
         else:
             assert response.status_code == (401 if role is None else 403), (role, method, url)
+
+
+def test_business_rules_hold_after_the_route_lets_a_role_in(
+    world: tuple[TestClient, dict[str, str], dict[str, str]],
+    loaded: sessionmaker[Session],  # noqa: F811
+) -> None:
+    """The matrix says who reaches a route; these are refusals a permitted role still meets."""
+    client, tokens, ids = world
+    with unit_of_work(loaded) as session:  # the producer works for a company that did not make it
+        other = session.scalars(
+            select(Company.id)
+            .where(
+                ~Company.id.in_(
+                    select(WorkCompany.company_id)
+                    .join(Work, Work.id == WorkCompany.work_id)
+                    .where(Work.external_id == ids["work"])
+                )
+            )
+            .limit(1)
+        ).one()
+        accounts.user_named(session, username="producer").company_id = other
+    producer = {"authorization": f"Bearer {tokens['producer']}"}
+    # A producer (not linked to the work's company) naming a work with a trailing space.
+    sly = f"work_id,title\n{ids['work']} ,抢来的剧\n"
+    answer = client.post(
+        "/producer/file", headers=producer, files={"file": ("w.csv", sly.encode(), "text/csv")}
+    )
+    assert answer.status_code == 422 and "another company" in answer.text
+    assert ids["work"] in answer.text
+    assert client.get(f"/api/v1/works/{ids['work']}").json()["title"] != "抢来的剧"
+    # An expert's review after the panel closed is a conflict, whoever the expert is.
+    analyst = {"authorization": f"Bearer {tokens['analyst']}"}
+    closed = client.post(f"/panels/{ids['panel']}/close", headers=analyst, follow_redirects=False)
+    assert closed.status_code in (200, 303)
+    expert = {"authorization": f"Bearer {tokens['expert']}"}
+    scores = {"values": 7, "artistry": 7, "production": 7, "innovation": 7}
+    late = client.post(f"/api/v1/reviews/{ids['assignment']}", headers=expert, json=scores)
+    assert late.status_code == 409
