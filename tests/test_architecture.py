@@ -20,7 +20,7 @@ PACKAGE = SRC / "microdrama"
 # From the ground up. A module may import its own package and packages of lower layers; two
 # packages of one layer stay independent of each other, except on the top floor.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "config", "i18n", "spreadsheets", "archives"),  # ground kits
+    ("errors", "config", "i18n", "spreadsheets", "archives", "sandbox"),  # ground kits
     ("lake", "db"),  # the two stores
     ("web",),  # the web kit: dependencies, guards, templates, page sections
     ("accounts",),  # users, roles, tokens, the audit log
@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("demo", "producers", "reports"),  # simulator; producer portal; insight reports
     ("app", "models", "cli", "__main__"),  # the top floor: app factory, model registry, CLI
 )
-KITS = {"errors", "config", "i18n", "spreadsheets", "archives", "lake", "db", "web"}
+KITS = {"errors", "config", "i18n", "spreadsheets", "archives", "sandbox", "lake", "db", "web"}
 TOP = set(LAYERS[-1])
 
 # Pure cores: they take plain data and return plain data, so they must not reach a database,

@@ -24,7 +24,8 @@ MicrodramaError                 base: a message a user can act on               
 ├── TooLarge                    an upload over the size limit                               413
 ├── ReadError                   a file that cannot be read (format, encoding, header)      422
 │   ├── RuleFileError           a compliance rule file: bad YAML, unknown field, duplicate id
-│   └── ScriptFormatError       a script file that is corrupt or of a kind we cannot read
+│   ├── ScriptFormatError       a script file that is corrupt or of a kind we cannot read
+│   └── LimitExceeded           a file whose reading took too long or too much memory
 ├── ImportRejected              a file with invalid rows; carries the full report           422
 ├── Unavailable                 a store that stays busy; try again in a moment              503
 └── ConfigurationError          settings that cannot work (bad URL, unwritable folder)      500
@@ -78,6 +79,10 @@ class RuleFileError(ReadError):
 
 class ScriptFormatError(ReadError):
     """A script file (.docx, .fdx ...) is corrupt or not a script format; names the file."""
+
+
+class LimitExceeded(ReadError):
+    """Reading a file took longer or more memory than a request may take (sandbox.py)."""
 
 
 class RejectedFile(Protocol):

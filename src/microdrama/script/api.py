@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from microdrama.accounts.auth import require
 from microdrama.errors import MicrodramaError
+from microdrama.sandbox import run_limited
 from microdrama.script import export, service
 from microdrama.script.compliance.filing import FilingData
 from microdrama.web.auth import CsrfChecked
@@ -24,7 +25,11 @@ async def _analyse(file: UploadFile, filing: FilingData | None = None) -> servic
     try:
         # Off the event loop: a long script must not stall every other request while it parses.
         return await run_in_threadpool(
-            service.analyse, data, filename=file.filename or "script.txt", filing=filing
+            run_limited,
+            service.analyse,
+            data,
+            filename=file.filename or "script.txt",
+            filing=filing,
         )
     except MicrodramaError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc

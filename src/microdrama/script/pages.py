@@ -13,6 +13,7 @@ from microdrama.accounts.auth import SignedIn, require
 from microdrama.accounts.roles import role
 from microdrama.errors import MicrodramaError
 from microdrama.i18n import Translator
+from microdrama.sandbox import run_limited
 from microdrama.script import export, service
 from microdrama.script.review_html import review_html
 from microdrama.spreadsheets import BOM
@@ -59,7 +60,9 @@ async def upload(
         return _page(request, t, error=t.gettext("The file is larger than 20 MB."))
     try:  # refuse a corrupt file now, with its reason, rather than on the next page
         # Off the event loop: a long script must not stall every other request while it parses.
-        await run_in_threadpool(service.analyse, data, filename=file.filename, gettext=t.gettext)
+        await run_in_threadpool(
+            run_limited, service.analyse, data, filename=file.filename, gettext=t.gettext
+        )
     except MicrodramaError as exc:
         return _page(request, t, error=str(exc))
     key = service.store_upload(
@@ -72,7 +75,8 @@ def _analysis(settings: SettingsDep, user: SignedIn, key: str, t: Translator) ->
     data, filename = service.load_upload(
         settings.data_dir, key=key, user_id=user.id, is_admin=role(user.role).manages_users
     )
-    return service.analyse(data, filename=filename, gettext=t.gettext)
+    # In a child process with a memory cap and a time limit: the file is the uploader's.
+    return run_limited(service.analyse, data, filename=filename, gettext=t.gettext)
 
 
 @router.get("/scripts/{key}", response_class=HTMLResponse, dependencies=[require("uses_studio")])
