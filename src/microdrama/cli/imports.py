@@ -10,7 +10,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from microdrama.cli.runtime import console, err_console, runtime
+from microdrama.cli.runtime import console, err_console, print_error, runtime
 from microdrama.errors import MicrodramaError
 from microdrama.ingest.schemas import ImportReport
 
@@ -73,7 +73,7 @@ def import_command(
                     on_phase=phase,
                 )
     except MicrodramaError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from exc
     if report:
         report.write_text(result.model_dump_json(indent=2), encoding="utf-8")

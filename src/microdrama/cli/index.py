@@ -8,11 +8,10 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Column, Table
 
 from microdrama.cli import index_output as out
-from microdrama.cli.runtime import console, err_console, runtime
+from microdrama.cli.runtime import console, err_console, print_error, runtime
 from microdrama.errors import FilterError, MicrodramaError
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ class ExplainFormat(StrEnum):
 
 
 def _fail(exc: MicrodramaError, code: int = 1) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+    print_error(exc)
     return typer.Exit(code)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from microdrama.cli.runtime import console, err_console, runtime
+from microdrama.cli.runtime import console, print_error, runtime
 from microdrama.errors import MicrodramaError
 
 app = typer.Typer(help="Industry insight reports: HTML, PDF and data.", no_args_is_help=True)
@@ -48,7 +48,7 @@ def build(
                 compute_missing=compute_missing,
             )
     except MicrodramaError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from exc
     for number, finding in enumerate(built.findings, start=1):
         console.print(f"{number}. {finding}")

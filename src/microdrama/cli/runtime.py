@@ -20,6 +20,13 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def print_error(message: object) -> None:
+    """`error: …` on stderr, unwrapped (paths stay whole) and with no markup read into it."""
+    from rich.markup import escape
+
+    err_console.print(f"[red]error:[/red] {escape(str(message))}", soft_wrap=True)
+
+
 @dataclass
 class Runtime:
     """Settings, engine and session factory of one command invocation."""

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from microdrama.cli.runtime import console, err_console
+from microdrama.cli.runtime import console, err_console, print_error
 from microdrama.errors import MicrodramaError
 
 app = typer.Typer(help="Script studio: breakdown and compliance pre-review.", no_args_is_help=True)
@@ -62,7 +62,7 @@ def _analyse(  # type: ignore[no-untyped-def]
             lang=lang,
         )
     except (MicrodramaError, OSError) as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(2) from exc
 
 
@@ -150,13 +150,13 @@ def review_command(
                 episode_count=episodes,
             )
         except (ValueError, MicrodramaError) as exc:
-            err_console.print(f"[red]error:[/red] filing data: {exc}")
+            print_error(f"filing data: {exc}")
             raise typer.Exit(2) from exc
     analysis = _analyse(file, rules=rules, filing=filing)
     if not analysis.script.episodes and not analysis.script.title and filing is None:
         # Nothing was read: "no findings" would pass a file that was never reviewed.
         why = "; ".join(p.message for p in analysis.script.problems[:1]) or "no script text found"
-        err_console.print(f"[red]error:[/red] {file.name}: nothing to review ({why})")
+        print_error(f"{file.name}: nothing to review ({why})")
         raise typer.Exit(2)
     if format is ReviewFormat.json:
         _write(json.dumps(service.review_dict(analysis), ensure_ascii=False, indent=2), out)
@@ -191,7 +191,7 @@ def _catalogue_filing(
         with runtime().unit_of_work(writer=False) as session:
             found = get_work(session, work_id=work_id)
     except NotFoundError:
-        err_console.print(f"[red]error:[/red] no work {work_id} in the catalogue")
+        print_error(f"no work {work_id} in the catalogue")
         raise typer.Exit(2) from None
     return tier or found.investment_tier, filing_no or found.filing_no, found.episodes
 
@@ -205,7 +205,7 @@ def _review_subtitles(file: Path, *, rules: Path | None, out: Path | None) -> No
     try:
         findings = service.review_subtitles(file.read_bytes(), rules=service.rules_from(rules))
     except (MicrodramaError, OSError) as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(2) from exc
     blocking = has_blocking(findings)
     body = {"file": file.name, "blocking": blocking, "findings": [f.to_dict() for f in findings]}
@@ -229,7 +229,7 @@ def rules_command(
     try:
         rule_set = service.rules_from(rules)
     except MicrodramaError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(2) from exc
     rows = [
         (rule.id, rule.category, rule.severity, rule.citation, Path(rule.file).name)

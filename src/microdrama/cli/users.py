@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from microdrama.cli.runtime import console, err_console, runtime
+from microdrama.cli.runtime import console, print_error, runtime
 from microdrama.errors import MicrodramaError
 
 app = typer.Typer(help="Users, roles and API tokens.", no_args_is_help=True)
@@ -54,7 +54,7 @@ def create(
             )
             console.print(f"created {user.username} ({user.role})")
     except MicrodramaError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from exc
 
 
@@ -93,7 +93,7 @@ def token(
             user = user_named(session, username=name)
             typer.echo(create_token(session, user=user, name=label))
     except MicrodramaError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from exc
 
 
@@ -118,7 +118,7 @@ def tokens(name: Annotated[str, typer.Argument(help="Whose tokens")]) -> None:
                     "revoked" if item.revoked else "active",
                 )
     except MicrodramaError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from exc
     console.print(table)
 
@@ -140,5 +140,5 @@ def revoke_token(
             token = revoke(session, token_id=token_id, actor=env.settings.user)
             console.print(f"revoked token {token.id} ({token.name})")
     except MicrodramaError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
+        print_error(exc)
         raise typer.Exit(1) from exc

@@ -87,12 +87,21 @@ def _dims(value: float) -> dict[str, np.ndarray]:
     return {d: np.array([value]) for d in DATA_DIMENSIONS}
 
 
-def test_a_work_without_experts_scores_on_data_alone_and_integrity_scales_it() -> None:
+def test_a_work_without_experts_scores_on_data_alone_and_integrity_is_no_second_penalty() -> None:
     config = IndexConfig()
     data_only = composite(_dims(60.0), np.array([np.nan]), np.array([1.0]), config)
     assert data_only[0] == pytest.approx(60.0)
+    # star-1.3: the fake traffic is discounted in the dimensions, not punished again here.
     with_panel = composite(_dims(60.0), np.array([100.0]), np.array([0.5]), config)
-    assert with_panel[0] == pytest.approx(0.5 * (0.6 * 60 + 0.4 * 100))
+    assert with_panel[0] == pytest.approx(0.6 * 60 + 0.4 * 100)
+    # A penalty is a published choice of its own: 1 − penalty × (1 − integrity).
+    punishing = IndexConfig(integrity_penalty=1.0)
+    scaled = composite(_dims(60.0), np.array([100.0]), np.array([0.5]), punishing)
+    assert scaled[0] == pytest.approx(0.5 * (0.6 * 60 + 0.4 * 100))
+    half = composite(
+        _dims(60.0), np.array([100.0]), np.array([0.5]), IndexConfig(integrity_penalty=0.5)
+    )
+    assert half[0] == pytest.approx(0.75 * (0.6 * 60 + 0.4 * 100))
 
 
 def test_contributions_add_up_to_the_score() -> None:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from microdrama.index.method.experts import ExpertParams
 from microdrama.index.method.integrity import IntegrityParams
 
-METHOD_VERSION = "star-1.2"
+METHOD_VERSION = "star-1.3"
 DATA_DIMENSIONS = ("reach", "engagement", "commercial", "reputation", "momentum")
 
 
@@ -47,6 +47,11 @@ class IndexConfig:
     stability_spread: float = 0.20
     # Switch for validation only: without it flagged traffic counts in full.
     apply_integrity: bool = True
+    # A penalty beyond discounting the fake traffic: the composite is multiplied by
+    # 1 − penalty × (1 − integrity). None by default: the data cannot tell a work that bought
+    # bots from the victim of a rival who bought them, so the honest remainder is scored as
+    # if the bots were not there (docs/methodology.md, star-1.3).
+    integrity_penalty: float = 0.0
     integrity: IntegrityParams = field(default_factory=IntegrityParams)
     experts: ExpertParams = field(default_factory=ExpertParams)
 

@@ -106,10 +106,13 @@ def prepare(
 
 
 def _discount_other(totals: pl.DataFrame, rows: pl.LazyFrame, flags: pl.DataFrame) -> pl.DataFrame:
-    """Comments, shares and favourites of a flagged day keep the share its plays or likes kept
-    (the smaller): bought engagement comes in bundles. Its ad revenue keeps the share its plays
-    kept: ads served to bots are paid for by the views they fake, recharge is real money. Only
-    the flagged works' rows are read."""
+    """Comments, shares, favourites and ad revenue of a flagged day lose only what the honest
+    plays cannot explain: the day keeps its counted plays times the series' own rate on its
+    unflagged days, or what it had when that is less. Bought engagement comes in bundles and
+    ads served to bots are paid for by the views they fake, so those are removed; a rival's
+    bots that bring none leave the victim's real comments and revenue whole. A series with no
+    unflagged day to learn its rate from keeps the share its plays (or likes) kept. Recharge
+    is real money and is kept. Only the flagged works' rows are read."""
     if flags.is_empty():
         return totals
 
@@ -119,34 +122,53 @@ def _discount_other(totals: pl.DataFrame, rows: pl.LazyFrame, flags: pl.DataFram
     kept = flags.select(
         *KEY,
         "date",
+        pl.col("effective_plays").alias("counted_plays"),
         _kept_share(
             pl.min_horizontal(ratio("effective_plays", "plays"), ratio("effective_likes", "likes"))
         ).alias("kept"),
         _kept_share(ratio("effective_plays", "plays")).alias("kept_plays"),
     )
     works = kept.get_column("work_id").unique().sort()
-    removed = (
+    measured = [*OTHER_INTERACTIONS, "ad_revenue_fen"]
+    their_rows = (
         rows.filter(pl.col("work_id").is_in(works.implode()))
-        .select(*KEY, "date", *OTHER_INTERACTIONS, "ad_revenue_fen")
-        .join(kept.lazy(), on=[*KEY, "date"], how="inner")
+        .select(*KEY, "date", "plays", *measured)
+        .join(kept.lazy(), on=[*KEY, "date"], how="left")
+    )
+    honest = (
+        their_rows.filter(pl.col("kept").is_null(), pl.col("plays") > 0)
         .group_by(KEY)
         .agg(
             *(
-                ((1.0 - pl.col("kept")) * pl.col(name)).sum().round().cast(pl.Int64).alias(name)
-                for name in OTHER_INTERACTIONS
-            ),
-            ((1.0 - pl.col("kept_plays")) * pl.col("ad_revenue_fen"))
-            .sum()
-            .round()
-            .cast(pl.Int64)
-            .alias("revenue_sum"),
+                (
+                    pl.col(name).sum() / pl.col("plays").filter(pl.col(name).is_not_null()).sum()
+                ).alias(f"rate_{name}")
+                for name in measured
+            )
+        )
+    )
+
+    def removed(name: str, share: str) -> pl.Expr:
+        explained = pl.col("counted_plays") * pl.col(f"rate_{name}")
+        excess = (pl.col(name) - explained).clip(lower_bound=0.0)
+        fallback = (1.0 - pl.col(share)) * pl.col(name)
+        lost = pl.when(pl.col(f"rate_{name}").is_not_null()).then(excess).otherwise(fallback)
+        return lost.sum().round().cast(pl.Int64)
+
+    taken = (
+        their_rows.filter(pl.col("kept").is_not_null())
+        .join(honest, on=KEY, how="left")
+        .group_by(KEY)
+        .agg(
+            *(removed(name, "kept").alias(name) for name in OTHER_INTERACTIONS),
+            removed("ad_revenue_fen", "kept_plays").alias("revenue_sum"),
         )
         .collect()
     )
     # The revenue's spread keeps the undiscounted days: it only sizes the bootstrap's noise.
     discounted = [*OTHER_INTERACTIONS, "revenue_sum"]
     return (
-        totals.join(removed, on=KEY, how="left", suffix="_removed", maintain_order="left")
+        totals.join(taken, on=KEY, how="left", suffix="_removed", maintain_order="left")
         .with_columns(
             (pl.col(name) - pl.col(f"{name}_removed").fill_null(0)).alias(name)
             for name in discounted
@@ -282,6 +304,10 @@ def _judge_and_sum(
     current = marked.filter(window)
     before = marked.filter(pl.col("date").is_between(previous.start, previous.end))
     completion_known = pl.col("completion_rate").is_not_null() & pl.col("plays").is_not_null()
+    # Engagement is read off the honest days: on a flagged day the bots dilute completion and
+    # watch time per viewer, and the discount of their plays would not reach those ratios.
+    # A series flagged on every day falls back to all of them.
+    honest = ~pl.col("flagged") | pl.col("flagged").all()
     # The key columns ride along as the first of their group: grouping the sorted series
     # number alone is the fast path.
     summed = current.group_by("series").agg(
@@ -290,11 +316,11 @@ def _judge_and_sum(
         _known_sum(pl.col("plays"), "plays"),
         pl.col("effective_plays").sum(),
         pl.col("effective_plays").std().fill_null(0.0).alias("sd_effective_plays"),
-        _known_sum(pl.col("viewers"), "viewers"),
-        _known_sum(pl.col("watch_minutes"), "watch_minutes"),
+        _known_sum(pl.col("viewers").filter(honest), "viewers"),
+        _known_sum(pl.col("watch_minutes").filter(honest), "watch_minutes"),
         (
-            (pl.col("completion_rate") * pl.col("plays")).filter(completion_known).sum()
-            / pl.col("plays").filter(completion_known).sum()
+            (pl.col("completion_rate") * pl.col("plays")).filter(completion_known & honest).sum()
+            / pl.col("plays").filter(completion_known & honest).sum()
         ).alias("completion"),
         pl.col("completion_rate").std().alias("sd_completion"),
         pl.col("completion_rate").count().alias("completion_days"),

@@ -7,6 +7,7 @@ One code path serves the point estimate and every bootstrap replicate: arrays ar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -115,19 +116,28 @@ def composite(
     config: IndexConfig,
     weights: dict[str, float] | None = None,
 ) -> F64:
-    """integrity × (data part, or data and expert parts weighted) on the 0–100 scale."""
+    """(data part, or data and expert parts weighted) on the 0–100 scale, times the integrity
+    penalty when one is configured (`penalty_factor`)."""
     data_weights = weights or config.data_weights()
     data = weighted_nanmean([(dimensions[d], data_weights[d]) for d in DATA_DIMENSIONS])
     blended = (config.data_weight * data + config.expert_weight * expert) / (
         config.data_weight + config.expert_weight
     )
-    return integrity * np.where(np.isnan(expert), data, blended)
+    kept: F64 = penalty_factor(integrity, config) * np.where(np.isnan(expert), data, blended)
+    return kept
+
+
+def penalty_factor(integrity: F64 | float, config: IndexConfig) -> Any:
+    """What a work keeps of its composite for the share of its traffic that was fake: all of
+    it by default (the fake traffic is discounted, not punished a second time)."""
+    return 1.0 - config.integrity_penalty * (1.0 - np.asarray(integrity))
 
 
 def contributions(
     dimensions: dict[str, float], expert: float, integrity: float, config: IndexConfig
 ) -> dict[str, dict[str, float | None]]:
     """Per dimension: score, effective weight and contribution to the composite (they sum to it)."""
+    integrity = float(penalty_factor(integrity, config))
     data_weights = config.data_weights()
     known = {d: w for d, w in data_weights.items() if not np.isnan(dimensions[d])}
     total = sum(known.values())
