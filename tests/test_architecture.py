@@ -20,7 +20,8 @@ PACKAGE = SRC / "microdrama"
 # From the ground up. A module may import its own package and packages of lower layers; two
 # packages of one layer stay independent of each other, except on the top floor.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "config", "i18n", "spreadsheets", "archives", "sandbox"),  # ground kits
+    ("errors",),  # the error tree: imports nothing at all
+    ("config", "i18n", "spreadsheets", "archives", "sandbox"),  # ground kits
     ("lake", "db"),  # the two stores
     ("web",),  # the web kit: dependencies, guards, templates, page sections
     ("accounts",),  # users, roles, tokens, the audit log
