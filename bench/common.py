@@ -6,6 +6,9 @@ import os
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,3 +86,27 @@ def microdrama(*args: str, env: dict[str, str]) -> Measured:
         "        raise\n"
     )
     return python_child(code, env=env)
+
+
+@contextmanager
+def database_stores(postgres_url: str) -> Iterator[dict[str, str]]:
+    """The stores a load benchmark runs on: SQLite (the default URL, "") and, when a server
+    answers, PostgreSQL in a fresh schema that is dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    stores = {"SQLite": ""}
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_url)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        stores["PostgreSQL"] = f"{postgres_url}?options=-csearch_path%3D{schema}"
+    except Exception as exc:  # noqa: BLE001 - no server: measure SQLite alone
+        print(f"PostgreSQL unavailable ({exc.__class__.__name__}); SQLite only")
+    try:
+        yield stores
+    finally:
+        if "PostgreSQL" in stores:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

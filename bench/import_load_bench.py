@@ -15,12 +15,11 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
 
+from bench.common import database_stores
 from bench.import_bench import make_files
 from bench.load_bench import LUA, POSTGRES_URL, _cli, _free_port
 
@@ -165,16 +164,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "percentiles.lua"
         script.write_text(LUA)
-        stores = {"SQLite": ""}
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(POSTGRES_URL)
-        try:
-            with admin.begin() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-            stores["PostgreSQL"] = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-        except Exception as exc:  # noqa: BLE001 - no server: measure SQLite alone
-            print(f"PostgreSQL unavailable ({exc.__class__.__name__}); SQLite only")
-        try:
+        with database_stores(POSTGRES_URL) as stores:
             print(
                 f"\nranking API under load while {ROWS:,} metric rows are imported over the API "
                 f"(wrk, 2 threads, {CONNECTIONS} connections, {DURATION_S} s; {WORKERS} workers; "
@@ -199,10 +189,6 @@ def main() -> None:
                     f"{got['import_s']:10.1f}{got['import_status']:8.0f}"
                 )
             print("  targets: 0 errors, p95 < 300 ms, the import answers 200")
-        finally:
-            if "PostgreSQL" in stores:
-                with admin.begin() as connection:
-                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 if __name__ == "__main__":

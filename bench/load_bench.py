@@ -10,11 +10,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
+
+from bench.common import database_stores
 
 POSTGRES_URL = os.environ.get(
     "MICRODRAMA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -109,16 +109,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "percentiles.lua"
         script.write_text(LUA)
-        stores = {"SQLite": ""}
-        schema = f"bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(POSTGRES_URL)
-        try:
-            with admin.begin() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-            stores["PostgreSQL"] = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-        except Exception as exc:  # noqa: BLE001 - no server: measure SQLite alone
-            print(f"PostgreSQL unavailable ({exc.__class__.__name__}); SQLite only")
-        try:
+        with database_stores(POSTGRES_URL) as stores:
             print(
                 f"\nload on loopback: wrk, 2 threads, {CONNECTIONS} connections, "
                 f"{DURATION_S} s each, server with {WORKERS} workers; "
@@ -136,10 +127,6 @@ def main() -> None:
                 for label, (rps, p50, p95) in _measure(env, script).items():
                     print(f"  {store:12}{label:16}{rps:9.0f}{p50:9.1f}{p95:9.1f}")
             print("  targets (ranking API): p95 < 150 ms and >= 300 requests/s")
-        finally:
-            if "PostgreSQL" in stores:
-                with admin.begin() as connection:
-                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 if __name__ == "__main__":

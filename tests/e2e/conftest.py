@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
+
+from tests.web.live import serving
 
 PASSWORD = "e2e-password"
 USERS = {"ana": "analyst", "zhang": "expert", "guest": "viewer", "liu": "producer"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -62,24 +55,5 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             timeout=120,
             check=True,
         )
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "microdrama", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not start")
+    with serving(env) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

@@ -25,13 +25,20 @@ def free_port() -> int:
 @contextmanager
 def live_server(settings: Settings, **env: str) -> Iterator[str]:
     """Serve the settings' database and lake; yield the base URL; stop the server after."""
-    port = free_port()
     environment = {
         **os.environ,
         "MICRODRAMA_DATA_DIR": str(settings.data_dir),
         "MICRODRAMA_DATABASE_URL": settings.resolved_database_url,
         **env,
     }
+    with serving(environment) as base:
+        yield base
+
+
+@contextmanager
+def serving(environment: dict[str, str]) -> Iterator[str]:
+    """`microdrama serve` with this environment on a free port; yield its base URL."""
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "microdrama", "serve", "--port", str(port)],
         env=environment,
