@@ -19,41 +19,13 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import database_stores
+from bench.common import database_stores, served
 from bench.import_bench import make_files
-from bench.load_bench import LUA, POSTGRES_URL, _cli, _free_port
+from bench.load_bench import LUA, POSTGRES_URL, _cli
 
 DURATION_S, CONNECTIONS, WORKERS = 40, 8, 2
 TARGET = "/api/v1/index/rankings?period=2025-11&limit=50"
 ROWS = 1_000_000
-
-
-def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "microdrama",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(WORKERS),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return server, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.terminate()
-    raise RuntimeError("the server did not start")
 
 
 def _token(env: dict[str, str]) -> str:
@@ -122,10 +94,9 @@ def measure(env: dict[str, str], folder: Path, script: Path) -> dict[str, float]
     works, metrics = make_files(folder, rows=ROWS)
     _cli(env, "import", "works", str(works))
     token = _token(env)
-    server, base = _serve(env)
     imported: dict[str, float] = {}
 
-    def import_during_load() -> None:
+    def import_during_load(base: str) -> None:
         time.sleep(5)  # the load runs first on its own for a moment
         started = time.perf_counter()
         with metrics.open("rb") as handle:
@@ -138,15 +109,12 @@ def measure(env: dict[str, str], folder: Path, script: Path) -> dict[str, float]
         imported["seconds"] = time.perf_counter() - started
         imported["status"] = answer.status_code
 
-    try:
+    with served(env, workers=WORKERS) as base:
         assert httpx.get(base + TARGET, timeout=30).status_code == 200
-        importer = threading.Thread(target=import_during_load)
+        importer = threading.Thread(target=import_during_load, args=(base,))
         importer.start()
         out = _wrk(base, script)
         importer.join(timeout=600)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
         "p95": float(re.search(r"P95 ([\d.]+)", out).group(1)),  # type: ignore[union-attr]

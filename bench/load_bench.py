@@ -5,16 +5,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
-from bench.common import database_stores
+from bench.common import database_stores, served
 
 POSTGRES_URL = os.environ.get(
     "MICRODRAMA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -32,12 +30,6 @@ end
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _cli(env: dict[str, str], *args: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "microdrama", *args],
@@ -49,30 +41,7 @@ def _cli(env: dict[str, str], *args: str) -> None:
 
 
 def _measure(env: dict[str, str], script: Path) -> dict[str, tuple[float, float, float]]:
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "microdrama",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(WORKERS),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with served(env, workers=WORKERS) as base:
         results = {}
         for label, path in TARGETS.items():
             assert httpx.get(base + path, timeout=30).status_code == 200, path
@@ -96,9 +65,6 @@ def _measure(env: dict[str, str], script: Path) -> dict[str, tuple[float, float,
             p95 = float(re.search(r"P95 ([\d.]+)", out).group(1))  # type: ignore[union-attr]
             results[label] = (rps, p50, p95)
         return results
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def main() -> None:
