@@ -84,7 +84,7 @@ def run(data: pl.DataFrame, params: IntegrityParams = IntegrityParams()) -> pl.D
 
 
 def test_the_method_has_a_version() -> None:
-    assert METHOD == "integrity-2"
+    assert METHOD == "integrity-3"
 
 
 def test_a_clean_series_is_not_flagged_and_keeps_its_volume() -> None:
@@ -150,12 +150,77 @@ def test_a_launch_bought_from_day_one_is_still_caught() -> None:
 
 def test_unknown_viewers_produce_no_flag_and_keep_effective_plays() -> None:
     data = inflate(series(), "plays", range(6, 9), 8.0)
-    for column in ("viewers", "completion_rate", "watch_minutes"):
+    for column in ("viewers", "completion_rate", "watch_minutes", "comments", "likes"):
         data[column] = [None if i in range(6, 9) else v for i, v in enumerate(data[column])]
     out = run(frame(data))
     assert not out["flagged"].any()
     assert out["effective_plays"].null_count() == 0
     assert out["effective_plays"].to_list() == out["plays"].cast(pl.Float64).to_list()
+
+
+def with_money(data: Columns, fen_per_play: float = 3.0) -> Columns:
+    """The series with ad revenue that follows its honest plays (yuan, as files give it)."""
+    out = dict(data)
+    out["ad_revenue_yuan"] = [round(p * fen_per_play / 100, 2) for p in data["plays"]]
+    return out
+
+
+def casual_surge(data: Columns, days: range, k: float = 5.0) -> Columns:
+    """A real surge: viewers and plays ×k, newcomers watching a quarter as much and finishing a
+    quarter as often, with comments, likes and money at half a regular's rate."""
+    out = {name: list(values) for name, values in data.items()}
+    new = k - 1
+    for i in days:
+        out["plays"][i] = round(data["plays"][i] * k)
+        out["viewers"][i] = round(data["viewers"][i] * k)
+        out["watch_minutes"][i] = data["watch_minutes"][i] * (1 + new * 0.25)
+        out["completion_rate"][i] = data["completion_rate"][i] * (1 + new * 0.25) / k
+        for name in ("likes", "comments"):
+            out[name][i] = round(data[name][i] * (1 + new * 0.5))
+        if "ad_revenue_yuan" in out:
+            out["ad_revenue_yuan"][i] = round(data["ad_revenue_yuan"][i] * (1 + new * 0.5), 2)
+    return out
+
+
+def test_a_surge_of_casual_viewers_who_bring_money_and_comments_is_not_flagged() -> None:
+    clean = with_money(series())
+    out = run(frame(casual_surge(clean, range(6, 10))))
+    assert not out["flagged"].any(), out.filter("flagged")["reason"].to_list()
+
+
+def test_the_same_surge_without_money_comments_or_likes_is_flagged_as_bots() -> None:
+    clean = with_money(series())
+    surge = casual_surge(clean, range(6, 10))
+    for i in range(6, 10):  # bots: nobody new pays, comments or likes
+        for name in ("likes", "comments", "ad_revenue_yuan"):
+            surge[name][i] = clean[name][i]
+    out = run(frame(surge))
+    assert out["flagged"].arg_true().to_list() == list(range(6, 10))
+
+
+def test_bots_that_keep_every_ratio_but_bring_no_money_are_caught_and_discounted() -> None:
+    clean = with_money(series())
+    bots = {name: list(values) for name, values in clean.items()}
+    for i in range(6, 10):
+        for name in ("plays", "viewers", "watch_minutes", "likes", "comments"):
+            bots[name][i] = (
+                round(clean[name][i] * 4) if name != "watch_minutes" else clean[name][i] * 4
+            )
+    out = run(frame(bots))
+    assert out["flagged"].arg_true().to_list() == list(range(6, 10))
+    assert "money per play" in out["reason"][7]
+    kept = out["effective_plays"].to_list()[6:10]
+    honest = [float(p) for p in clean["plays"][6:10]]
+    assert all(abs(k - h) / h < 0.05 for k, h in zip(kept, honest, strict=True)), (kept, honest)
+
+
+def test_bots_on_a_platform_that_reports_only_plays_and_likes_are_caught_by_the_likes() -> None:
+    data = inflate(series(), "plays", range(6, 9), 8.0)
+    for column in ("viewers", "completion_rate", "watch_minutes", "comments"):
+        data[column] = [None] * len(data[column])
+    out = run(frame(data))
+    assert out["flagged"].arg_true().to_list() == [6, 7, 8]
+    assert "plays that bring no likes" in out["reason"][7]
 
 
 def test_a_series_without_any_viewers_is_judged_on_its_other_signals() -> None:

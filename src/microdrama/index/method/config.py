@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from microdrama.index.method.experts import ExpertParams
 from microdrama.index.method.integrity import IntegrityParams
 
-METHOD_VERSION = "star-1.3"
+METHOD_VERSION = "star-1.4"
 DATA_DIMENSIONS = ("reach", "engagement", "commercial", "reputation", "momentum")
 
 

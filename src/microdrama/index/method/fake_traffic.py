@@ -1,4 +1,4 @@
-"""The fake-traffic checks of method `integrity-2` on a block of series, and their reasons.
+"""The fake-traffic checks of method `integrity-3` on a block of series, and their reasons.
 
 A block holds series of similar lengths as the rows of NaN-padded matrices, one series per row
 (NaN where a day is unknown or padding), small enough to stay in the processor's cache: every
@@ -52,6 +52,9 @@ class IntegrityParams:
     # Floor of the log-scale spread: a series with a constant ratio (MAD 0) would otherwise turn
     # the rounding of its inputs (completion to 4 decimals) into infinite z-scores.
     min_spread: float = 0.01
+    # Plays a day needs before its money per play is judged: recharge comes in payments of a few
+    # yuan, so fewer plays bring too few payments to average out.
+    money_plays: float = 1_000.0
 
 
 # --- per-series statistics on a block: one series per row, NaN where a day is unknown or padding
@@ -246,6 +249,8 @@ class Block:
     wpp: _Floats
     ppv: _Floats
     lpp: _Floats
+    mpp: _Floats  # money (recharge + ad revenue) per play
+    ipp: _Floats  # interactions that cost a person's effort (comments, shares, favourites) per play
     # The rolling median of plays and the days on a plays spike, filled in (`volume`) only for
     # the series whose engagement checks fire: no other check reads them.
     roll: _Floats = field(init=False)
@@ -260,6 +265,9 @@ class Block:
     f_c: _Bools = field(init=False)
     f_wpp: _Bools = field(init=False)
     f_eng: _Bools = field(init=False)
+    f_mpp: _Bools = field(init=False)
+    f_ipp: _Bools = field(init=False)
+    f_lpl: _Bools = field(init=False)  # likes per play collapsing (fake plays, not fake likes)
     f_plays: _Bools = field(init=False)
     f_lpp: _Bools = field(init=False)
 
@@ -284,6 +292,7 @@ def _plays_checks(
     """The plays checks of a block with baselines taken over `rows` (None: every day);
     `spikes(series)` gives the spike days of some of its series."""
     ppv, c, wpp = _where(rows, b.ppv), _where(rows, b.c), _where(rows, b.wpp)
+    mpp, ipp, lpp = _where(rows, b.mpp), _where(rows, b.ipp), _where(rows, b.lpp)
     # Plays per viewer only rises with fraud: its lowest well-counted days bound the baseline.
     med_ppv = _weighted_median(ppv, b.v, params.min_count)
     counted = b.v * med_ppv[:, None] >= params.min_count
@@ -291,27 +300,83 @@ def _plays_checks(
     m_ppv = np.where(clean > 0, np.fmin(med_ppv, params.ratio_factor * clean), med_ppv)
     # Completion and watch minutes per play only fall: their highest days bound the baseline.
     out: dict[str, Any] = {"med_ppv": med_ppv, "m_ppv": m_ppv}
-    for name, x in (("c", c), ("wpp", wpp)):
+    # Completion, watch minutes, money and effortful interactions per play only fall with fake
+    # plays: their highest days bound the baseline.
+    for name, x in (("c", c), ("wpp", wpp), ("mpp", mpp), ("ipp", ipp), ("lpl", lpp)):
         med, high = quantiles(x, 0.5, 1.0 - params.clean_quantile)
         out["med_" + name] = med
         out["m_" + name] = np.fmax(med, high / params.ratio_factor)
     exp_p = b.v * m_ppv[:, None]  # expected plays at the baseline ratio: what viewers support
     e_ppv = _log_excess(b.p, exp_p, params)
     e_c, e_wpp = _collapse(b.c, out["m_c"]), _collapse(b.wpp, out["m_wpp"])
+    # Interactions are few: their collapse is a count against what the plays should bring,
+    # both lifted by the pseudo-count, so a quiet tail day's zero comments fires nothing. Money
+    # comes in payments, not per play: a day is judged on it only where its plays are many
+    # enough (`money_plays`) for the payments to average out.
+    exp_i = b.p * out["m_ipp"][:, None]
+    e_ipp = -_log_excess(b.p * b.ipp, exp_i, params)
+    # Likes are cheap to buy, so they back nothing; but bought plays that bring no likes show
+    # as likes per play collapsing, the one check left where a platform reports little else.
+    exp_lpl = b.p * out["m_lpl"][:, None]
+    e_lpl = -_log_excess(b.l, exp_lpl, params)
+    e_mpp = np.where(b.p >= params.money_plays, _collapse(b.mpp, out["m_mpp"]), np.nan)
     f_ppv = _fires(e_ppv, exp_p, rows, params)
     f_c = _fires(e_c, b.p, rows, params)
     f_wpp = _fires(e_wpp, b.p, rows, params)
-    either = f_c | f_wpp
+    # Money is not a count: its noise is the series' own spread; interactions are few, so the
+    # counting noise of what the day's plays should bring is part of their z-score.
+    f_mpp = _fires(e_mpp, b.p, rows, params)
+    f_ipp = _fires(e_ipp, exp_i, rows, params)
+    f_lpl = _fires(e_lpl, exp_lpl, rows, params)
+    # A real audience brings new viewers, money and comments with it; bots bring none cheaply.
+    # A day whose plays are backed by money or effortful interactions (neither off by
+    # `ratio_factor`) with viewers in step (plays per viewer within its square root) is casual
+    # viewers, not bots, however little they watch. Viewers alone back nothing: a device farm
+    # makes them.
+    off = math.log(params.ratio_factor)
+    known = ~np.isnan(e_mpp) | ~np.isnan(e_ipp)
+    strays = (e_mpp >= off) | (e_ipp >= off) | (e_ppv >= off / 2)
+    backed = known & ~strays
+    either = (f_c | f_wpp) & ~backed
     f_eng = np.zeros_like(either)
-    engaged = np.flatnonzero(either.any(axis=1))
+    # Money and interactions per play collapse on a spike or on consecutive days: a single
+    # day's lumpy recharge or quiet comments is not enough.
+    f_mpp &= ~backed
+    f_ipp &= ~backed
+    f_lpl &= ~backed
+    engaged = np.flatnonzero((either | f_mpp | f_ipp | f_lpl).any(axis=1))
     if engaged.size:
+        spike = spikes(engaged)
         both = f_c[engaged] & f_wpp[engaged]
-        f_eng[engaged] = either[engaged] & (spikes(engaged) | both)
-    out.update(exp_p=exp_p, f_ppv=f_ppv, f_c=f_c, f_wpp=f_wpp, f_eng=f_eng, f_plays=f_ppv | f_eng)
+        f_eng[engaged] = either[engaged] & (spike | both)
+        f_mpp[engaged] &= spike | _sustained(f_mpp[engaged])
+        f_ipp[engaged] &= spike | _sustained(f_ipp[engaged])
+        f_lpl[engaged] &= spike | _sustained(f_lpl[engaged])
+    f_plays = f_ppv | f_eng | f_mpp | f_ipp | f_lpl
+    out.update(
+        exp_p=exp_p,
+        f_ppv=f_ppv,
+        f_c=f_c,
+        f_wpp=f_wpp,
+        f_eng=f_eng,
+        f_mpp=f_mpp,
+        f_ipp=f_ipp,
+        f_lpl=f_lpl,
+        f_plays=f_plays,
+    )
     return out
 
 
-_PLAYS_FIELDS = ("exp_p", "f_ppv", "f_c", "f_wpp", "f_eng", "f_plays")
+def _sustained(fired: _Bools) -> _Bools:
+    """Days that fire with a neighbouring day firing too."""
+    neighbour = np.zeros_like(fired)
+    neighbour[:, 1:] |= fired[:, :-1]
+    neighbour[:, :-1] |= fired[:, 1:]
+    return fired & neighbour
+
+
+_INPUTS = ("p", "v", "l", "c", "wpp", "ppv", "lpp", "mpp", "ipp")
+_PLAYS_FIELDS = ("exp_p", "f_ppv", "f_c", "f_wpp", "f_eng", "f_mpp", "f_ipp", "f_lpl", "f_plays")
 
 
 def judge_block(b: Block, real: _Bools, params: IntegrityParams) -> None:
@@ -325,7 +390,7 @@ def judge_block(b: Block, real: _Bools, params: IntegrityParams) -> None:
     f = first["f_plays"]
     again = np.nonzero(f.any(axis=1) & (real & ~f).any(axis=1))[0]
     if again.size:
-        sub = Block(*(getattr(b, k)[again] for k in ("p", "v", "l", "c", "wpp", "ppv", "lpp")))
+        sub = Block(*(getattr(b, k)[again] for k in _INPUTS))
         second = _plays_checks(
             sub, ~f[again], params, lambda series: volume(b, again[series], params)
         )
@@ -333,7 +398,7 @@ def judge_block(b: Block, real: _Bools, params: IntegrityParams) -> None:
             first[name][again] = value
     for name in _PLAYS_FIELDS:
         setattr(b, name, first[name])
-    for name in ("ppv", "c", "wpp"):
+    for name in ("ppv", "c", "wpp", "mpp", "ipp", "lpl"):
         b.med[name], b.m[name] = first["med_" + name], first["m_" + name]
     # Likes per play rises with fake likes and falls with fake plays: the median alone, on the
     # days the plays checks left alone.
@@ -357,6 +422,10 @@ def effective(b: Block, series: _Ints, days: _Ints) -> tuple[_Floats, _Floats]:
         np.where(f_eng & (m_c > 0), p * c / m_c, np.nan),
         np.where(f_eng & (m_wpp > 0), p * wpp / m_wpp, np.nan),
     ]
+    for name, ratio in (("mpp", "mpp"), ("ipp", "ipp"), ("lpl", "lpp")):
+        baseline = b.m[name][series]
+        fired = getattr(b, "f_" + name)[cells] & (baseline > 0)
+        supports.append(np.where(fired, p * getattr(b, ratio)[cells] / baseline, np.nan))
     plays = p.copy()
     for support in supports:
         plays = np.where(f_plays, np.fmin(plays, support), plays)
@@ -383,15 +452,16 @@ def reason(params: IntegrityParams) -> pl.Expr:
     """One short English phrase per check that fired, joined by "; "."""
     f_ppv, f_lpp = _col("f_ppv"), _col("f_lpp")
     f_c, f_wpp = _col("f_eng") & _col("f_c"), _col("f_eng") & _col("f_wpp")
+    f_mpp, f_ipp, f_lpl = _col("f_mpp"), _col("f_ipp"), _col("f_lpl")
     on_spike = _col("f_eng") & _col("spike")
 
     def num(value: pl.Expr, fired: pl.Expr) -> pl.Expr:
         return _fmt(pl.when(fired).then(value))
 
-    def vs(name: str, fired: pl.Expr) -> pl.Expr:
+    def vs(name: str, fired: pl.Expr, scale: float = 1.0) -> pl.Expr:
         baseline = pl.when(fired).then(_col("m_" + name))
         label = pl.when(baseline == _col("med_" + name)).then(pl.lit("median"))
-        return pl.format("{} {}", label.otherwise(pl.lit("baseline")), _fmt(baseline))
+        return pl.format("{} {}", label.otherwise(pl.lit("baseline")), _fmt(scale * baseline))
 
     spike = pl.format(
         f" on a plays spike ({{}}× the {params.window}-day median)",
@@ -414,6 +484,17 @@ def reason(params: IntegrityParams) -> pl.Expr:
         pl.format(
             "watch minutes per play {} vs {}{}", num(_col("wpp"), f_wpp), vs("wpp", f_wpp), spike
         ),
+        pl.format("money per play {} fen vs {} fen", num(_col("mpp"), f_mpp), vs("mpp", f_mpp)),
+        pl.format(
+            "comments, shares and favourites per 1,000 plays {} vs {}",
+            num(1000 * _col("ipp"), f_ipp),
+            vs("ipp", f_ipp, 1000.0),
+        ),
+        pl.format(
+            "likes per play {} vs {} (plays that bring no likes)",
+            num(_col("lpp"), f_lpl),
+            vs("lpl", f_lpl),
+        ),
     ]
     return pl.concat_str(reasons, separator="; ", ignore_nulls=True)
 
@@ -422,11 +503,12 @@ def evidence(b: Block, series: _Ints, days: _Ints) -> dict[str, npt.NDArray[Any]
     """What the reasons quote, at the flagged cells (`series`, `days`) of a block."""
     cells = (series, days)
     out: dict[str, npt.NDArray[Any]] = {}
-    for name in ("p", "l", "c", "wpp", "ppv", "lpp", "roll", "exp_p", "exp_l", "spike"):
+    for name in ("p", "l", "c", "wpp", "ppv", "lpp", "mpp", "ipp", "roll", "exp_p", "exp_l"):
         out[name] = getattr(b, name)[cells]
-    for name in ("f_ppv", "f_lpp", "f_c", "f_wpp", "f_eng"):
+    out["spike"] = b.spike[cells]
+    for name in ("f_ppv", "f_lpp", "f_c", "f_wpp", "f_eng", "f_mpp", "f_ipp", "f_lpl"):
         out[name] = getattr(b, name)[cells]
-    for name in ("ppv", "lpp", "c", "wpp"):
+    for name in ("ppv", "lpp", "c", "wpp", "mpp", "ipp", "lpl"):
         out["med_" + name] = b.med[name][series]
         out["m_" + name] = b.m[name][series]
     return out

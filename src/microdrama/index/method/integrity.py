@@ -1,6 +1,6 @@
 """Star Index step 1: find fake-traffic days per work and platform and discount their volume.
 
-Method `integrity-2` (a series is one work on one platform, its rows sorted by date; each row
+Method `integrity-3` (a series is one work on one platform, its rows sorted by date; each row
 counts as one day).
 
 A check compares a day's ratio with a baseline of its own series and fires when the day is off
@@ -67,7 +67,7 @@ __all__ = [
     "summarise",
 ]
 
-METHOD = "integrity-2"  # bump when the method changes
+METHOD = "integrity-3"  # bump when the method changes
 
 KEY = ("work_id", "platform")
 # Cells (series × padded days) judged at a time: small enough that a block's working arrays
@@ -151,8 +151,32 @@ def sorted_counts(values: npt.NDArray[Any], order: _Ints | None) -> _Floats:
     return clipped  # NaN stays NaN
 
 
+# The checked inputs a daily frame may spell out instead of carrying: the sum of the known
+# parts, unknown when none is known (money in fen, or in yuan as import files give it).
+DERIVED = {
+    "money": (("recharge_fen", "ad_revenue_fen"), ("recharge_yuan", "ad_revenue_yuan")),
+    "interactions": (("comments", "shares", "favorites"),),
+}
+
+
+def derived(name: str, columns: Sequence[str]) -> pl.Expr:
+    """The expression of a derived input (`DERIVED`) from the columns a frame has; unknown
+    where it has none of them."""
+    for parts in DERIVED[name]:
+        present = [part for part in parts if part in columns]
+        if present:
+            scale = 100.0 if present[0].endswith("_yuan") else 1.0
+            known = pl.any_horizontal(pl.col(part).is_not_null() for part in present)
+            total = pl.sum_horizontal(pl.col(part).cast(pl.Float64) for part in present)
+            return pl.when(known).then(total * scale).alias(name)
+    return pl.repeat(None, pl.len(), dtype=pl.Float64).alias(name)
+
+
 def values(daily: pl.DataFrame, name: str) -> npt.NDArray[Any]:
     """A column in input order, NaN where unknown: a view of Polars' memory where it can be."""
+    if name in DERIVED and name not in daily.columns:
+        expr = derived(name, daily.columns)
+        return values(daily.select(expr) if daily.width else pl.DataFrame(), name)
     column = daily.get_column(name)
     if not (column.dtype.is_integer() or column.dtype.is_float()):
         column = column.cast(pl.Float64)
@@ -180,7 +204,7 @@ class Hits:
         return flagged, reason
 
 
-CHECKED = ("plays", "viewers", "likes", "completion_rate", "watch_minutes")
+CHECKED = ("plays", "viewers", "likes", "completion_rate", "watch_minutes", "money", "interactions")
 
 
 def judge(
@@ -189,10 +213,11 @@ def judge(
     """The flagged days of the rows in sorted order (`order_rows`); every other day keeps its
     volume.
 
-    `columns`: plays, viewers, likes, completion_rate and watch_minutes (`CHECKED`) in input
-    order, NaN where unknown; `order` puts them in sorted order (None: they are sorted already).
+    `columns`: plays, viewers, likes, completion_rate, watch_minutes, money and interactions
+    (`CHECKED`) in input order, NaN where unknown; `order` puts them in sorted order (None:
+    they are sorted already).
     """
-    p, v, l, c, watch = columns  # noqa: E741
+    p, v, l, c, watch, money, effort = columns  # noqa: E741
     n = p.size
     lengths = np.diff(np.append(starts, n))
     # Series long enough to judge, by length, cut into blocks of similar widths.
@@ -221,6 +246,7 @@ def judge(
             return out
 
         bp, bv, bl, bw = block(p), block(v), block(l), block(watch)
+        bm, bi = block(money), block(effort)
         b = fake_traffic.Block(
             p=bp,
             v=bv,
@@ -229,6 +255,8 @@ def judge(
             wpp=np.where(bp > 0, bw / bp, np.nan),
             ppv=np.where(bv > 0, bp / bv, np.nan),
             lpp=np.where(bp > 0, bl / bp, np.nan),
+            mpp=np.where(bp > 0, bm / bp, np.nan),
+            ipp=np.where(bp > 0, bi / bp, np.nan),
         )
         fake_traffic.judge_block(b, real, params)
         hit_series, hit_days = np.nonzero(b.f_plays | b.f_lpp)

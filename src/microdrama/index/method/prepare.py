@@ -30,9 +30,11 @@ from microdrama.index.method.periods import Period
 KEY = ["work_id", "platform"]
 # Days of data before the previous window that the integrity baselines may lean on.
 LEAD_IN_DAYS = 7
-CHECKED = ["plays", "viewers", "likes", "completion_rate", "watch_minutes"]
+CHECKED = list(integrity.CHECKED)
 # Interactions no check reads: summed in one streaming pass, discounted on flagged days after.
 OTHER_INTERACTIONS = ("comments", "shares", "favorites")
+# The lake's columns behind the derived inputs (money in fen).
+_LAKE_PARTS = ("recharge_fen", "ad_revenue_fen", "comments", "shares", "favorites")
 FLAG_COLUMNS = [
     "work_id",
     "platform",
@@ -180,6 +182,8 @@ def _discount_other(totals: pl.DataFrame, rows: pl.LazyFrame, flags: pl.DataFram
 def _checked(name: str) -> pl.Expr:
     """A column the checks read; no viewers under positive plays is a gap in the export (a
     day cannot have plays without a viewer), so it reads as unknown, not as a fact."""
+    if name in integrity.DERIVED:
+        return integrity.derived(name, _LAKE_PARTS)
     if name != "viewers":
         return pl.col(name)
     gap = (pl.col("viewers") == 0) & (pl.col("plays") > 0)
