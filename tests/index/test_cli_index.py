@@ -41,7 +41,7 @@ WORKS = [
     ("T10", "十月新剧", "萌宝", "星河短剧", "西安晨阳文化传媒有限公司", "西安", "IAP"),
 ]
 DAYS = {
-    "T09": (date(2025, 10, 26), date(2025, 10, 28)),  # 3 days in October, 1 in 2025-W43
+    "T09": (date(2025, 10, 26), date(2025, 10, 27)),  # 2 days in October, 1 in 2025-W43
     "T10": (date(2025, 10, 10), date(2025, 10, 31)),  # new in October
 }
 
@@ -186,7 +186,7 @@ def test_explain_and_experts_read_the_run_asked_for(cli: Cli) -> None:
 def test_compute_counts_the_works_it_could_not_rank_and_why(cli: Cli) -> None:
     said = flat(cli.ok("index", "compute", "--period", "2025-10").stdout)
     assert "9 works ranked" in said
-    assert "1 work not ranked: 1 with fewer than 7 days of data" in said
+    assert "1 work not ranked: 1 with fewer than 3 days of data" in said
 
 
 def test_a_week_says_which_works_had_too_few_days(cli: Cli) -> None:
@@ -199,7 +199,7 @@ def test_a_week_says_which_works_had_too_few_days(cli: Cli) -> None:
 
 def test_the_rank_table_ends_with_the_works_not_ranked(cli: Cli) -> None:
     shown = flat(cli.ok("index", "rank", "--period", "2025-10").stdout)
-    assert "1 work not ranked: 1 with fewer than 7 days of data" in shown
+    assert "1 work not ranked: 1 with fewer than 3 days of data" in shown
     assert "index explain" in shown
 
 
@@ -211,7 +211,7 @@ def test_include_ineligible_lists_them_with_their_reason(cli: Cli) -> None:
     )
     missing = [r for r in rows if not r["eligible"]]
     assert [(r["work_id"], r["rank"]) for r in missing] == [("T09", None)]
-    assert missing[0]["ineligible_reason"].startswith("3 days of data")
+    assert missing[0]["ineligible_reason"].startswith("2 days of data")
     table = flat(cli.ok("index", "rank", "--period", "2025-10", "--include-ineligible").stdout)
     assert "T09" in table and "三天就下架" in table
 

@@ -320,4 +320,4 @@ def test_readers_may_prefer_the_published_run_and_see_what_is_not_ranked(
     assert (newest.run.id, chosen.run.id) == (cut.id, full.id)
     assert missing and all(not row["eligible"] and row["ineligible_reason"] for row in missing)
     counts = dict(reason_counts(missing))
-    assert sum(counts.values()) == len(missing) and counts.get("fewer than 7 days of data")
+    assert sum(counts.values()) == len(missing) and counts.get("fewer than 3 days of data")

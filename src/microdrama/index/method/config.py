@@ -32,7 +32,7 @@ class IndexConfig:
     # Inside commercial: revenue (recharge + ads) and return on ad spend where spend is known.
     commercial_parts: tuple[float, float] = (0.7, 0.3)
     # Eligibility: days of data in the window (capped at half the window for short periods).
-    min_days: int = 7
+    min_days: int = 3
     # Cohorts (platform × release month) smaller than this widen: the platform, the month, all.
     min_cohort: int = 20
     # Reputation: votes needed before a rating counts fully; IMDb's m, as a cohort quantile.

@@ -84,21 +84,23 @@ def raw_metrics(
     weighted = (votes / (votes + prior_votes)) * pl.col("score") + (
         prior_votes / (votes + prior_votes)
     ) * cohort_mean
-    # Growth from nothing to nothing is unknown, not zero.
+    # Growth from nothing to nothing is unknown, not zero; both windows per reported day, so a
+    # gap in either is not read as a fall or a rise.
+    now = pl.col("effective_plays") / pl.col("days")
+    before = pl.col("previous_effective_plays") / pl.col("previous_days")
     growth = pl.when(
         (pl.col("previous_days").fill_null(0) >= MIN_PREVIOUS_DAYS)
         & ((pl.col("effective_plays") > 0) | (pl.col("previous_effective_plays") > 0))
-    ).then(((pl.col("effective_plays") + 1) / (pl.col("previous_effective_plays") + 1)).log())
+    ).then(((now + 1) / (before + 1)).log())
     frame = frame.with_columns(_interactions())
     return (
         frame.with_columns(
-            (pl.col("effective_plays") / pl.col("episodes_used")).alias("reach_raw"),
+            # Reach per reported day: a day the platform did not report is unknown, not zero
+            # plays, so a work with gaps or a late start is not sunk by what nobody counted.
             (pl.col("effective_plays") / pl.col("days") / pl.col("episodes_used")).alias(
-                "reach_daily"
+                "reach_raw"
             ),
-            pl.when(pl.col("viewers") > 0)
-            .then(pl.col("watch_minutes") / pl.col("viewers"))
-            .alias("watch_per_viewer"),
+            pl.col("watch_per_viewer").fill_nan(None),
             pl.when(pl.col("effective_plays") > 0)
             .then(1000 * pl.col("interactions") / pl.col("effective_plays"))
             .alias("interactions_per_k"),

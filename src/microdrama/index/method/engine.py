@@ -71,7 +71,7 @@ def compute(
     per_work = _work_frame(work_ids, prepared, prepared.summaries, period, config)
     rows = raw_metrics(
         prepared.summaries, works, ratings, config, eligible=per_work.select("work_id", "eligible")
-    )
+    ).with_columns(_coverage(period))
     index_of = {work_id: i for i, work_id in enumerate(work_ids)}
     cohort_ids = {c: i for i, c in enumerate(sorted(set(rows["cohort"].to_list())))}
     layout = Layout(
@@ -200,8 +200,9 @@ def _noise(rows: pl.DataFrame, config: IndexConfig, *, reference: np.ndarray) ->
         "weighted_rating": col("weighted_rating"),
         "growth": col("growth"),
     }
+    # Reach is a mean over the reported days: its error grows as fewer days are known.
     sd = {
-        "reach_raw": plays_sd / episodes,
+        "reach_raw": np.nan_to_num(col("sd_effective_plays")) / np.sqrt(days) / episodes,
         "completion": completion_sd,
         "watch_per_viewer": np.nan_to_num(baseline["watch_per_viewer"]) * relative,
         "interactions_per_k": np.nan_to_num(baseline["interactions_per_k"]) * relative,
@@ -261,6 +262,19 @@ def _work_frame(
     ).drop("plays_reported")
 
 
+def _coverage(period: Period) -> pl.Expr:
+    """The share of the days a series could have reported (from the window's start or the
+    work's release, whichever is later) that it did report."""
+    first = pl.max_horizontal(pl.lit(period.start), pl.col("release_date").fill_null(period.start))
+    possible = (pl.lit(period.end) - first).dt.total_days() + 1
+    return (
+        pl.when(possible > 0)
+        .then((pl.col("days") / possible).clip(0.0, 1.0))
+        .otherwise(1.0)
+        .alias("coverage")
+    )
+
+
 def _raw_per_work(rows: pl.DataFrame) -> pl.DataFrame:
     """The raw metrics per work: totals summed over platforms, ratios from the largest one."""
     summed = ["plays", "effective_plays", "viewers", "watch_minutes", "revenue_fen", "ad_spend_fen"]
@@ -271,6 +285,7 @@ def _raw_per_work(rows: pl.DataFrame) -> pl.DataFrame:
     )
     totals = rows.group_by("work_id").agg(
         *(pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()).alias(c) for c in summed),
+        pl.col("coverage").max(),
         pl.col("platform").sort().str.join("|").alias("platforms"),
         pl.col("cohort").first().alias("cohort"),
     )
@@ -305,6 +320,7 @@ RAW_FIELDS = (
     "weighted_rating",
     "growth",
     "days_of_data",
+    "coverage",
 )
 
 

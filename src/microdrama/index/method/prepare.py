@@ -312,6 +312,16 @@ def _judge_and_sum(
     # watch time per viewer, and the discount of their plays would not reach those ratios.
     # A series flagged on every day falls back to all of them.
     honest = ~pl.col("flagged") | pl.col("flagged").all()
+    # Engagement is a typical day's: each day weighs as its honest volume, but no day more than
+    # the series' median day, so that a surge (of casual viewers, or of bots nobody caught)
+    # moves it as one day, not as five. A ratio of the engaged to the counted is no measure of
+    # quality when one burst sets it.
+    plays = pl.col("plays").cast(pl.Float64)
+    typical = pl.min_horizontal(
+        pl.lit(1.0), plays.filter(honest & (plays > 0)).median() / plays
+    ).fill_null(1.0)
+    viewers_known = pl.col("viewers").is_not_null() & pl.col("watch_minutes").is_not_null()
+    wpv_days = honest & viewers_known & (pl.col("viewers") > 0)
     # The key columns ride along as the first of their group: grouping the sorted series
     # number alone is the fast path.
     summed = current.group_by("series").agg(
@@ -323,9 +333,13 @@ def _judge_and_sum(
         _known_sum(pl.col("viewers").filter(honest), "viewers"),
         _known_sum(pl.col("watch_minutes").filter(honest), "watch_minutes"),
         (
-            (pl.col("completion_rate") * pl.col("plays")).filter(completion_known & honest).sum()
-            / pl.col("plays").filter(completion_known & honest).sum()
+            (pl.col("completion_rate") * plays * typical).filter(completion_known & honest).sum()
+            / (plays * typical).filter(completion_known & honest).sum()
         ).alias("completion"),
+        (
+            (pl.col("watch_minutes") * typical).filter(wpv_days).sum()
+            / (pl.col("viewers") * typical).filter(wpv_days).sum()
+        ).alias("watch_per_viewer"),
         pl.col("completion_rate").std().alias("sd_completion"),
         pl.col("completion_rate").count().alias("completion_days"),
         pl.col("effective_likes").sum(),
@@ -404,6 +418,7 @@ def _summaries(per_series: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
         "viewers",
         "watch_minutes",
         "completion",
+        "watch_per_viewer",
         "sd_completion",
         "completion_days",
         _known_total("effective_likes", "likes_days"),
