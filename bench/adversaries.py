@@ -17,45 +17,21 @@ import numpy as np
 import polars as pl
 from scipy.stats import spearmanr
 
-from microdrama.demo.scenarios import SCENARIOS, Scenario
+from microdrama.demo.scenarios import (
+    REVIEW_DIMENSIONS,
+    SCENARIOS,
+    Scenario,
+    lake_daily,
+    run_index,
+)
 from microdrama.demo.simulator import DemoData, SimulationConfig, simulate
-from microdrama.index.method import engine
-from microdrama.index.method.config import IndexConfig
+from microdrama.index.method.integrity import flag_days
 from microdrama.index.method.periods import parse_period
-from microdrama.index.method.prepare import prepare
-from microdrama.lake.metrics import DAILY_COLUMNS, YUAN_NAMES
 
 WORKS, DAYS, SEED, PERIOD = 3_000, 120, 20251101, "2025-11"
 
 
-def daily(data: DemoData) -> pl.LazyFrame:
-    """The metrics as the lake holds them (money in integer fen)."""
-    fen = [(pl.col(yuan) * 100).round().cast(pl.Int64).alias(f) for f, yuan in YUAN_NAMES.items()]
-    return data.metrics.with_columns(fen).select(DAILY_COLUMNS).lazy()
-
-
-def run_index(data: DemoData, config: IndexConfig | None = None) -> pl.DataFrame:
-    """The index of the period on a world, as the engine computes it (no database)."""
-    config = config or IndexConfig()
-    period = parse_period(PERIOD)
-    prepared = prepare(daily(data), period=period, config=config, partition_rows=10_000_000)
-    works = data.works.select(
-        "work_id",
-        "title",
-        "episodes",
-        "release_date",
-        pl.col("genres").str.split("|").list.first().fill_null("unknown").alias("genre"),
-    )
-    reviews = data.reviews.select(
-        "work_id", "expert_id", *(pl.col(d).cast(pl.Float64) for d in _DIMS)
-    )
-    output = engine.compute(
-        prepared, period=period, works=works, ratings=data.ratings, reviews=reviews, config=config
-    )
-    return output.results
-
-
-_DIMS = ("values", "artistry", "production", "innovation")
+_DIMS = REVIEW_DIMENSIONS
 
 
 def _spearman(frame: pl.DataFrame, column: str) -> float:
@@ -96,6 +72,30 @@ def baselines(data: DemoData, results: pl.DataFrame) -> dict[str, float]:
     return {name: _spearman(frame, name) for name in ("raw_plays", "imdb", "expert_mean")}
 
 
+def false_flags(world: DemoData) -> dict[str, object]:
+    """Per check, the honest works (no planted fraud at all) it flags on some day: the checks'
+    false-positive rates on honest data; and the planted works found."""
+    flagged = flag_days(lake_daily(world)).filter(pl.col("flagged")).collect()
+    planted = set(world.truth_fraud["work_id"].to_list())
+    honest = world.truth_works.height - len(planted)
+    phrases = flagged.select("work_id", pl.col("reason").str.split("; ").alias("check")).explode(
+        "check"
+    )
+    check = pl.col("check").str.replace_all(r"[0-9.,×]+", "").str.split(" (").list.first()
+    wrongly = phrases.filter(~pl.col("work_id").is_in(list(planted))).with_columns(check)
+    per_check = wrongly.group_by("check").agg(pl.col("work_id").n_unique().alias("works"))
+    found = set(flagged["work_id"].to_list())
+    return {
+        "honest_works": honest,
+        "honest_works_flagged": len(found - planted),
+        "false_positive_rate_by_check": {
+            row["check"].strip(): round(row["works"] / honest, 5)
+            for row in per_check.sort("check").iter_rows(named=True)
+        },
+        "planted_works_found": f"{len(found & planted)} of {len(planted)}",
+    }
+
+
 def _ranked(results: pl.DataFrame, data: DemoData) -> pl.DataFrame:
     return results.select("work_id", "rank", "rank_low", "rank_high", "score", "flagged_days").join(
         data.truth_works.select("work_id", "latent_quality", "fraud"), on="work_id"
@@ -110,7 +110,7 @@ def evaluate(
     targets = scenario.pick(clean, clean_world, rng)
     world = scenario.apply(clean_world, targets, rng)
     started = time.perf_counter()
-    results = _ranked(run_index(world), world)
+    results = _ranked(run_index(world, period=PERIOD), world)
     seconds = time.perf_counter() - started
     both = clean.join(results, on="work_id", suffix="_after", how="left")
     hit = both.filter(pl.col("work_id").is_in(targets))
@@ -138,14 +138,13 @@ def evaluate(
     return out
 
 
-def main(argv: list[str] | None = None) -> dict[str, object]:
-    """Run every scenario (or those named) and print the report as JSON."""
-    wanted = set(argv if argv is not None else sys.argv[1:])
+def report(wanted: set[str] | None = None, *, progress: bool = True) -> dict[str, object]:
+    """Every scenario (or those named) against the clean world."""
     world = simulate(SimulationConfig(works=WORKS, days=DAYS, seed=SEED))
     # The clean world has the simulator's own planted fraud: kept, so that each scenario adds
     # to a world that already has some.
-    clean = _ranked(run_index(world), world)
-    report: dict[str, object] = {
+    clean = _ranked(run_index(world, period=PERIOD), world)
+    out: dict[str, object] = {
         "works": WORKS,
         "days": DAYS,
         "seed": SEED,
@@ -153,15 +152,23 @@ def main(argv: list[str] | None = None) -> dict[str, object]:
         "clean": {
             "spearman": _spearman(clean.filter(pl.col("rank").is_not_null()), "score"),
             "baselines": baselines(world, clean),
+            **false_flags(world),
         },
     }
     for offset, scenario in enumerate(SCENARIOS):
         if wanted and scenario.name not in wanted:
             continue
-        report[scenario.name] = evaluate(scenario, world, clean, SEED + offset)
-        print(scenario.name, json.dumps(report[scenario.name], ensure_ascii=False), flush=True)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
-    return report
+        out[scenario.name] = evaluate(scenario, world, clean, SEED + offset)
+        if progress:
+            print(scenario.name, json.dumps(out[scenario.name], ensure_ascii=False), flush=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict[str, object]:
+    """Run every scenario (or those named) and print the report as JSON."""
+    out = report(set(argv if argv is not None else sys.argv[1:]))
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return out
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench import adversaries
 from microdrama.catalog.filters import WorkFilter
 from microdrama.config import Settings
 from microdrama.db.migrate import upgrade
@@ -60,6 +61,8 @@ def main() -> dict[str, object]:
             reviews, model.works, truth_works
         )
         engine.dispose()
+    # The adversaries' scenarios, each against the same clean world (bench/adversaries.py).
+    report["adversaries"] = adversaries.report(progress=False)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return report
 

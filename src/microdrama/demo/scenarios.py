@@ -4,7 +4,7 @@ Each scenario takes the clean world (`DemoData`) and the works it targets, and r
 manipulated world; the targets and what was done to them are the truth the index never sees.
 The clean and the manipulated world share every other number, so a scenario's effect is the
 difference between two runs. Pure Polars and NumPy: `make validate` and the tests run them
-through the index (bench/adversaries.py).
+through the index (`run_index`, as the engine computes it, no database).
 """
 
 from __future__ import annotations
@@ -17,9 +17,42 @@ import numpy as np
 import polars as pl
 
 from microdrama.demo.simulator import DemoData
+from microdrama.index.method import engine
+from microdrama.index.method.config import IndexConfig
+from microdrama.index.method.periods import parse_period
+from microdrama.index.method.prepare import prepare
+from microdrama.lake.metrics import DAILY_COLUMNS, YUAN_NAMES
 
 COUNTS = ("plays", "viewers", "likes", "comments", "shares", "favorites")
 MONEY = ("recharge_yuan", "ad_revenue_yuan", "ad_spend_yuan")
+REVIEW_DIMENSIONS = ("values", "artistry", "production", "innovation")
+
+
+def lake_daily(data: DemoData) -> pl.LazyFrame:
+    """The metrics as the lake holds them (money in integer fen)."""
+    fen = [(pl.col(yuan) * 100).round().cast(pl.Int64).alias(f) for f, yuan in YUAN_NAMES.items()]
+    return data.metrics.with_columns(fen).select(DAILY_COLUMNS).lazy()
+
+
+def run_index(data: DemoData, *, period: str, config: IndexConfig | None = None) -> pl.DataFrame:
+    """The index of the period on a world, as the engine computes it (no database)."""
+    config = config or IndexConfig()
+    window = parse_period(period)
+    prepared = prepare(lake_daily(data), period=window, config=config, partition_rows=10_000_000)
+    works = data.works.select(
+        "work_id",
+        "title",
+        "episodes",
+        "release_date",
+        pl.col("genres").str.split("|").list.first().fill_null("unknown").alias("genre"),
+    )
+    reviews = data.reviews.select(
+        "work_id", "expert_id", *(pl.col(d).cast(pl.Float64) for d in REVIEW_DIMENSIONS)
+    )
+    output = engine.compute(
+        prepared, period=window, works=works, ratings=data.ratings, reviews=reviews, config=config
+    )
+    return output.results
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def compute(
     layout = Layout(
         cohort=np.array([cohort_ids[c] for c in rows["cohort"].to_list()], dtype=np.int64),
         work=np.array([index_of[w] for w in rows["work_id"].to_list()], dtype=np.int64),
-        weight=np.maximum(rows["effective_plays"].fill_null(0).to_numpy().astype(float), 1e-9),
+        weight=_platform_weights(rows, eligible=per_work.select("work_id", "eligible")),
         works=len(work_ids),
         scales=_scales(rows, list(cohort_ids)),
     )
@@ -260,6 +260,21 @@ def _work_frame(
         .then(pl.lit("no plays reported in the period"))
         .alias("ineligible_reason"),
     ).drop("plays_reported")
+
+
+def _platform_weights(rows: pl.DataFrame, *, eligible: pl.DataFrame) -> np.ndarray:
+    """Each row's weight in its work: the number of ranked works its platform carries.
+
+    Not the work's own volume there: with volume weights, doubling a work's honest audience on
+    its weaker platform moved its score towards that platform's and could lower it. A weight
+    the work cannot move keeps the score monotone: more honest traffic never lowers it.
+    """
+    counted = rows.join(eligible, on="work_id", how="left").with_columns(
+        pl.col("eligible").fill_null(False).cast(pl.Float64)
+    )
+    weight = counted.select(pl.col("eligible").sum().over("platform").alias("w"))["w"]
+    floored: np.ndarray = np.maximum(weight.to_numpy().astype(float), 1.0)
+    return floored
 
 
 def _coverage(period: Period) -> pl.Expr:
