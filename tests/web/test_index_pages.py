@@ -103,6 +103,8 @@ def test_a_work_page_shows_its_index_breakdown(client: TestClient) -> None:
     page = client.get(f"/works/{top['rows'][0]['work_id']}", headers={"accept-language": "en"})
     assert page.status_code == 200
     assert "Star Index" in page.text and "index-radar" in page.text and "Contribution" in page.text
+    # Reach is per reported day, so the share of days reported is shown beside it.
+    assert "Coverage" in page.text and "reach is per reported day" in page.text
 
 
 def test_the_ranking_exports_as_an_excel_workbook(client: TestClient) -> None:
