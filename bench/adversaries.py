@@ -97,9 +97,12 @@ def false_flags(world: DemoData) -> dict[str, object]:
 
 
 def _ranked(results: pl.DataFrame, data: DemoData) -> pl.DataFrame:
-    return results.select("work_id", "rank", "rank_low", "rank_high", "score", "flagged_days").join(
-        data.truth_works.select("work_id", "latent_quality", "fraud"), on="work_id"
-    )
+    # A work is flagged when a day is, or when its declared episodes cannot hold its watching.
+    implausible = pl.col("episodes_implausible").fill_null(False).cast(pl.UInt32)
+    flagged = (pl.col("flagged_days") + implausible).alias("flagged_days")
+    return results.select(
+        "work_id", "rank", "rank_low", "rank_high", "score", "expert_score", flagged
+    ).join(data.truth_works.select("work_id", "latent_quality", "fraud"), on="work_id")
 
 
 def evaluate(
@@ -125,6 +128,8 @@ def evaluate(
         "targets": len(targets),
         "spearman_clean": _spearman(clean, "score"),
         "spearman": _spearman(results.filter(pl.col("rank").is_not_null()), "score"),
+        "spearman_expert_part": _spearman(results, "expert_score"),
+        "spearman_expert_part_clean": _spearman(clean, "expert_score"),
         "baselines": baselines(world, results),
         "targets_flagged": flagged,
         "targets_in_top50": int((hit["rank_after"].fill_null(10**9) <= 50).sum()),
@@ -153,6 +158,9 @@ def report(wanted: set[str] | None = None, *, progress: bool = True) -> dict[str
             "spearman": _spearman(clean.filter(pl.col("rank").is_not_null()), "score"),
             "baselines": baselines(world, clean),
             **false_flags(world),
+            "honest_works_flagged_by_the_index": clean.filter(
+                (pl.col("flagged_days") > 0) & ~pl.col("fraud")
+            ).height,
         },
     }
     for offset, scenario in enumerate(SCENARIOS):

@@ -121,3 +121,24 @@ def test_more_honest_traffic_on_a_works_weaker_platform_never_lowers_its_score(
         if score < row["score"] - 1e-9:
             lowered.append((row["work_id"], row["score"], score))
     assert not lowered
+
+
+def test_declaring_a_quarter_of_the_episodes_is_caught_and_gains_little(
+    world: DemoData, clean: pl.DataFrame
+) -> None:
+    targets, both = attacked("declared_episodes", world, clean)
+    caught = both.filter(pl.col("episodes_implausible_after")).height
+    assert caught >= 0.8 * len(targets), caught
+    rise = (both["rank"] - both["rank_after"]).median()
+    assert rise is not None and rise <= 25, rise  # type: ignore[operator]
+    # Reach counts about the real episodes again.
+    real = world.works.select("work_id", pl.col("episodes").alias("real"))
+    used = both.filter(pl.col("episodes_implausible_after")).join(real, on="work_id")
+    ratio = (used["episodes_used_after"] / used["real"]).median()
+    assert ratio is not None and 0.6 <= ratio <= 1.6, ratio  # type: ignore[operator]
+
+
+def test_honest_works_do_not_have_their_episodes_doubted(clean: pl.DataFrame) -> None:
+    honest = clean.filter(~pl.col("fraud") & pl.col("score").is_not_null())
+    doubted = honest.filter(pl.col("episodes_implausible")).height
+    assert doubted <= 0.005 * honest.height, doubted

@@ -349,15 +349,29 @@ def experts(period: ReadPeriodOpt = None, run: RunOpt = None) -> None:
         console.print("no expert reviews in this period: every score is data-only")
         return
     table = Table(
-        "expert", "reviews", "leniency", "rmse", "infit", title="+ = lenient, in score points"
+        "expert",
+        "reviews",
+        "leniency",
+        "scale",
+        "rmse",
+        "infit",
+        "favours (reviews left out)",
+        title="leniency + = lenient, in score points; scale < 1: a narrow range of scores",
     )
     for row in read.experts:
+        favours = ""
+        if row.favoured_company and row.favour_points is not None:
+            favours = (
+                f"{row.favoured_company} {out.signed(row.favour_points)} ({row.favoured_reviews})"
+            )
         table.add_row(
             row.expert_id,
             str(row.reviews),
             out.signed(row.leniency),
+            out.short(row.scale),
             out.short(row.rmse),
             out.short(row.infit),
+            favours,
         )
     console.print(table)
     reliability = Table("dimension", "Krippendorff alpha", "works", "experts", title="reliability")

@@ -43,8 +43,10 @@ def run_index(data: DemoData, *, period: str, config: IndexConfig | None = None)
         "work_id",
         "title",
         "episodes",
+        "episode_minutes",
         "release_date",
         pl.col("genres").str.split("|").list.first().fill_null("unknown").alias("genre"),
+        pl.col("producer").alias("company"),
     )
     reviews = data.reviews.select(
         "work_id", "expert_id", *(pl.col(d).cast(pl.Float64) for d in REVIEW_DIMENSIONS)
@@ -232,6 +234,26 @@ def expert_collusion(data: DemoData, works: list[str], rng: np.random.Generator)
     return replace(data, reviews=reviews)
 
 
+def expert_scales(data: DemoData, works: list[str], rng: np.random.Generator) -> DemoData:
+    """A sixth of the experts score on 6-8 only: their scores squeezed to a third about 7."""
+    experts = sorted(data.reviews["expert_id"].unique().to_list())
+    narrow = rng.choice(experts, size=max(1, len(experts) // 6), replace=False).tolist()
+    target = pl.col("expert_id").is_in(narrow)
+    reviews = data.reviews.with_columns(
+        pl.when(target)
+        .then((7 + (pl.col(d) - 6.5) / 3).round().clip(6, 8))
+        .otherwise(pl.col(d))
+        .cast(data.reviews.schema[d])
+        .alias(d)
+        for d in REVIEW_DIMENSIONS
+    )
+    return replace(data, reviews=reviews)
+
+
+def _reviewed(clean: pl.DataFrame, data: DemoData, _: np.random.Generator) -> list[str]:
+    return sorted(data.reviews["work_id"].unique().to_list())
+
+
 def missing_days(data: DemoData, works: list[str], rng: np.random.Generator) -> DemoData:
     """30% of the targets' days never reported, and a ten-day hole in the last month."""
     metrics = data.metrics
@@ -292,6 +314,8 @@ SCENARIOS = (
              declared_episodes, "fraud"),
     Scenario("expert_collusion", "one expert +3 on one company's works", _reviewed_company,
              expert_collusion, "fraud"),
+    Scenario("expert_scales", "a sixth of the experts score on 6-8 only", _reviewed,
+             expert_scales, "victim"),
     Scenario("missing_days", "30% of days missing and a 10-day hole", _top_decile,
              missing_days, "victim"),
 )  # fmt: skip

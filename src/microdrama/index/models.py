@@ -124,3 +124,10 @@ class ExpertEstimate(Base):
     leniency: Mapped[float] = mapped_column(Float)
     rmse: Mapped[float | None] = mapped_column(Float)
     infit: Mapped[float | None] = mapped_column(Float)
+    # How widely the expert scores against the typical expert (1 = alike; < 1 a narrow range).
+    scale: Mapped[float | None] = mapped_column(Float)
+    # A company whose works the expert scored `favour_points` above what the other experts saw,
+    # on `favoured_reviews` works: those reviews were left out of the scores.
+    favoured_company: Mapped[str | None] = mapped_column(String(128))
+    favour_points: Mapped[float | None] = mapped_column(Float)
+    favoured_reviews: Mapped[int | None] = mapped_column(Integer)

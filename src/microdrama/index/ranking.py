@@ -297,6 +297,10 @@ def expert_estimates(
                 leniency=round(est.leniency, 3),
                 rmse=est.rmse,
                 infit=est.infit,
+                scale=None if est.scale is None else round(est.scale, 3),
+                favoured_company=est.favoured_company,
+                favour_points=est.favour_points,
+                favoured_reviews=est.favoured_reviews,
             )
             for est, e in rows
         ],

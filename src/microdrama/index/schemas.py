@@ -77,6 +77,10 @@ class ExpertRow(BaseModel):
     leniency: float
     rmse: float | None
     infit: float | None
+    scale: float | None = None
+    favoured_company: str | None = None
+    favour_points: float | None = None
+    favoured_reviews: int | None = None
 
 
 class ExpertsRead(BaseModel):

@@ -10,12 +10,12 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, delete, false, func, insert, select
+from sqlalchemy import ColumnElement, ScalarSelect, delete, false, func, insert, select
 from sqlalchemy.orm import Session
 
 from microdrama.accounts.models import User
 from microdrama.accounts.service import audit
-from microdrama.catalog.models import Work
+from microdrama.catalog.models import Company, Work, WorkCompany
 from microdrama.catalog.service import is_simulated, metrics_snapshot, primary_genre
 from microdrama.config import Settings
 from microdrama.db.upsert import chunked
@@ -135,12 +135,19 @@ def _period(daily: pl.LazyFrame, name: str, as_of: date | None) -> Period:
 
 
 def works_frame(session: Session) -> pl.DataFrame:
-    """Every work with what the index needs: id, title, episodes, release date, primary genre."""
+    """Every work with what the index needs: id, title, episodes and their minutes, release
+    date, primary genre, producer company (for the rater × company check)."""
     genre = primary_genre()
     rows = session.execute(
-        select(Work.external_id, Work.title, Work.episodes, Work.release_date, genre).order_by(
-            Work.external_id
-        )
+        select(
+            Work.external_id,
+            Work.title,
+            Work.episodes,
+            Work.episode_minutes,
+            Work.release_date,
+            genre,
+            producer_company(),
+        ).order_by(Work.external_id)
     ).all()
     return pl.DataFrame(
         rows,
@@ -148,11 +155,26 @@ def works_frame(session: Session) -> pl.DataFrame:
             "work_id": pl.Utf8,
             "title": pl.Utf8,
             "episodes": pl.Int64,
+            "episode_minutes": pl.Float64,
             "release_date": pl.Date,
             "genre": pl.Utf8,
+            "company": pl.Utf8,
         },
         orient="row",
     ).with_columns(pl.col("genre").fill_null("unknown"))
+
+
+def producer_company() -> ScalarSelect[str]:
+    """A correlated subquery: the name of the work's producer company (the first)."""
+    return (
+        select(Company.name)
+        .join(WorkCompany, WorkCompany.company_id == Company.id)
+        .where(WorkCompany.work_id == Work.id, WorkCompany.role == "producer")
+        .order_by(Company.name)
+        .limit(1)
+        .correlate(Work)
+        .scalar_subquery()
+    )
 
 
 def ratings_frame(session: Session) -> pl.DataFrame:
@@ -313,6 +335,10 @@ def _store(session: Session, run: IndexRun, output: engine.IndexOutput, keys: _K
             "leniency",
             "rmse",
             "infit",
+            "scale",
+            "favoured_company",
+            "favour_points",
+            "favoured_reviews",
         ),
     )
 

@@ -130,7 +130,17 @@ def test_frames_carry_the_documented_columns_without_nans(
     demo: DemoData, primary_genres: pl.DataFrame, model: ExpertModel
 ) -> None:
     assert model.works.columns == WORK_COLUMNS
-    assert model.experts.columns == ["expert_id", "reviews", "leniency", "rmse", "infit"]
+    assert model.experts.columns == [
+        "expert_id",
+        "reviews",
+        "leniency",
+        "scale",
+        "rmse",
+        "infit",
+        "favoured_company",
+        "favour_points",
+        "favoured_reviews",
+    ]
     assert model.reliability.columns == ["dimension", "alpha", "works", "experts"]
     empty = fit(demo.reviews.clear(), primary_genres)
     assert model.works.schema == empty.works.schema
@@ -147,7 +157,7 @@ def test_frames_carry_the_documented_columns_without_nans(
         model.works.height - eligible.height
     )
     assert eligible["score"].is_between(1, 10).all()
-    assert METHOD == "experts-1"
+    assert METHOD == "experts-2"
 
 
 def test_the_same_reviews_in_any_order_give_identical_frames(
@@ -292,3 +302,74 @@ def test_missing_columns_and_impossible_params_are_refused() -> None:
         ExpertParams(min_reviews=0)
     with pytest.raises(ValueError):
         ExpertParams(genre_prior_reviews=-1.0)
+
+
+# --- rater scale and rater × company (experts-2) ---------------------------------------------
+
+
+def _quality_rho(model: ExpertModel, demo: DemoData) -> float:
+    from scipy.stats import spearmanr
+
+    scored = model.works.filter("eligible").join(demo.truth_works, on="work_id")
+    return float(spearmanr(scored["score"], scored["latent_quality"]).statistic)
+
+
+def _squeezed(demo: DemoData, experts: list[str]) -> pl.DataFrame:
+    """Those experts score on 6-8 only: a third of their range about 7."""
+    squeeze = pl.col("expert_id").is_in(experts)
+    return demo.reviews.with_columns(
+        pl.when(squeeze)
+        .then((7 + (pl.col(d) - 6.5) / 3).round().clip(6, 8))
+        .otherwise(pl.col(d))
+        .alias(d)
+        for d in DIMENSIONS
+    )
+
+
+def test_experts_who_use_a_narrow_range_are_put_back_on_the_common_scale(
+    demo: DemoData, primary_genres: pl.DataFrame
+) -> None:
+    experts = sorted(demo.reviews["expert_id"].unique().to_list())
+    narrow = experts[::6]
+    reviews = _squeezed(demo, narrow)
+    scaled = fit(reviews, primary_genres)
+    shifted_only = fit(reviews, primary_genres, ExpertParams(scale_range=(1.0, 1.0)))
+    scales = dict(scaled.experts.select("expert_id", "scale").iter_rows())
+    assert all(scales[e] < 0.7 for e in narrow), {e: scales[e] for e in narrow}
+    others = [scales[e] for e in experts if e not in narrow]
+    assert 0.7 < float(np.median(others)) < 1.3
+    assert _quality_rho(scaled, demo) > _quality_rho(shifted_only, demo) + 0.002
+
+
+def test_an_expert_who_favours_one_company_is_named_and_left_out_of_its_works(
+    demo: DemoData, primary_genres: pl.DataFrame
+) -> None:
+    companies = demo.works.select("work_id", pl.col("producer").alias("company"))
+    reviewed = demo.works.filter(pl.col("work_id").is_in(demo.reviews["work_id"].implode()))
+    company = reviewed.group_by("producer").len().sort("len", "producer", descending=[True, False])
+    favoured = company["producer"][0]
+    works = reviewed.filter(pl.col("producer") == favoured)["work_id"].implode()
+    theirs = demo.reviews.filter(pl.col("work_id").is_in(works))
+    expert = theirs["expert_id"].mode().sort()[0]
+    target = pl.col("work_id").is_in(works) & (pl.col("expert_id") == expert)
+    bought = demo.reviews.with_columns(
+        pl.when(target).then((pl.col(d) + 3).clip(1, 10)).otherwise(pl.col(d)).alias(d)
+        for d in DIMENSIONS
+    )
+    clean = fit(demo.reviews, primary_genres, companies=companies)
+    found = fit(bought, primary_genres, companies=companies)
+    ignored = fit(bought, primary_genres)  # no company check
+    assert clean.experts["favoured_company"].null_count() == clean.experts.height
+    row = found.experts.filter(pl.col("expert_id") == expert).row(0, named=True)
+    assert row["favoured_company"] == favoured and row["favour_points"] > 1.0
+    assert row["favoured_reviews"] >= 3
+
+    def mean_score(model: ExpertModel) -> float:
+        value = model.works.filter(pl.col("work_id").is_in(works))["score"].mean()
+        assert isinstance(value, float)
+        return value
+
+    # The favoured works come back to what the other experts see; without the check they gain.
+    assert abs(mean_score(found) - mean_score(clean)) < 0.5 * (
+        mean_score(ignored) - mean_score(clean)
+    )

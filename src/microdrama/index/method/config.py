@@ -35,6 +35,9 @@ class IndexConfig:
     min_days: int = 3
     # Cohorts (platform × release month) smaller than this widen: the platform, the month, all.
     min_cohort: int = 20
+    # Declared episodes whose runtime holds this many times less of a day's watching than is
+    # usual on the scale are implausible: reach counts the episodes the watching implies.
+    episode_factor: float = 2.5
     # Reputation: votes needed before a rating counts fully; IMDb's m, as a cohort quantile.
     rating_prior_votes_quantile: float = 0.5
     # A rating's assumed standard deviation per vote, for its uncertainty (1–10 scale).

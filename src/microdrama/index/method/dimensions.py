@@ -19,6 +19,8 @@ INTERACTIONS = ("effective_likes", "comments", "shares", "favorites")
 MIN_PREVIOUS_DAYS = 3
 # Episodes assumed when a work's count is unknown and its cohort knows none (the median title).
 DEFAULT_EPISODES = 70.0
+# Minutes per episode assumed when unknown and the scale knows none (the industry's 1–3 minutes).
+DEFAULT_EPISODE_MINUTES = 2.0
 
 
 def raw_metrics(
@@ -35,9 +37,12 @@ def raw_metrics(
     eligible: work_id, eligible (None: every work). Cohort sizes, and the typical values that
     stand in for unknown ones, count eligible works only: those are the works on the scale.
     """
+    minutes = ["episode_minutes"] if "episode_minutes" in works.columns else []
     frame = summaries.join(
-        works.select("work_id", "episodes", "release_date"), on="work_id", how="left"
+        works.select("work_id", "episodes", *minutes, "release_date"), on="work_id", how="left"
     )
+    if not minutes:
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias("episode_minutes"))
     if eligible is None:
         frame = frame.with_columns(pl.lit(True).alias("on_scale"))
     else:
@@ -70,6 +75,7 @@ def raw_metrics(
         .fill_null(DEFAULT_EPISODES)
         .alias("episodes_used")
     )
+    frame = _check_episodes(frame, config)
     frame = frame.join(ratings.select("work_id", "platform", "score", "votes"), on=KEY, how="left")
     rated = pl.col("score").is_not_null() & (pl.col("votes") > 0)
     # IMDb's C and m: the mean rating of the rated works on the scale (each work once, not
@@ -116,6 +122,39 @@ def raw_metrics(
         .drop("_all", "scale_level", "on_scale")
         .sort(KEY)
     )
+
+
+def _check_episodes(frame: pl.DataFrame, config: IndexConfig) -> pl.DataFrame:
+    """Declared episodes against the watching they must hold: reach is per episode, so a work
+    that declares a quarter of its episodes would quadruple it.
+
+    A typical day's watch minutes per viewer is a share of the series' runtime (episodes ×
+    minutes) that varies little between works; a declared runtime whose share sits
+    `episode_factor` times above its scale's median cannot hold what its viewers watch. Such a
+    work's reach counts the episodes the watching implies instead, and says so
+    (`episodes_declared`, `episodes_implausible`).
+    """
+    minutes = pl.col("episode_minutes").cast(pl.Float64)
+    minutes_used = minutes.fill_null(_on_scale(minutes, pl.Expr.median)).fill_null(
+        DEFAULT_EPISODE_MINUTES
+    )
+    frame = frame.with_columns(minutes_used.alias("minutes_used"))
+    share = pl.col("watch_per_viewer") / (pl.col("episodes_used") * pl.col("minutes_used"))
+    frame = frame.with_columns(share.fill_nan(None).alias("runtime_share"))
+    typical = _on_scale(pl.col("runtime_share"), pl.Expr.median, where=pl.col("runtime_share") > 0)
+    implied = pl.col("watch_per_viewer") / pl.col("minutes_used") / typical
+    implausible = (
+        pl.col("episodes").is_not_null()
+        & (pl.col("runtime_share") > config.episode_factor * typical)
+    ).fill_null(False)
+    return frame.with_columns(
+        pl.col("episodes").alias("episodes_declared"),
+        implausible.alias("episodes_implausible"),
+        pl.when(implausible)
+        .then(implied)
+        .otherwise(pl.col("episodes_used"))
+        .alias("episodes_used"),
+    ).drop("minutes_used", "runtime_share")
 
 
 def _on_scale(

@@ -163,7 +163,10 @@ def fit_experts(
     works: pl.DataFrame, reviews: pl.DataFrame, config: IndexConfig
 ) -> expert_model.ExpertModel:
     """The expert model `compute` uses: it needs neither the lake's rows nor the period."""
-    return expert_model.fit(reviews, works.select("work_id", "genre"), config.experts)
+    companies = works.select("work_id", "company") if "company" in works.columns else None
+    return expert_model.fit(
+        reviews, works.select("work_id", "genre"), config.experts, companies=companies
+    )
 
 
 def _noise(rows: pl.DataFrame, config: IndexConfig, *, reference: np.ndarray) -> Noise:
@@ -301,6 +304,9 @@ def _raw_per_work(rows: pl.DataFrame) -> pl.DataFrame:
     totals = rows.group_by("work_id").agg(
         *(pl.when(pl.col(c).count() > 0).then(pl.col(c).sum()).alias(c) for c in summed),
         pl.col("coverage").max(),
+        pl.col("episodes_declared").first(),
+        pl.col("episodes_used").max(),
+        pl.col("episodes_implausible").any(),
         pl.col("platform").sort().str.join("|").alias("platforms"),
         pl.col("cohort").first().alias("cohort"),
     )
@@ -336,6 +342,9 @@ RAW_FIELDS = (
     "growth",
     "days_of_data",
     "coverage",
+    "episodes_declared",
+    "episodes_used",
+    "episodes_implausible",
 )
 
 

@@ -54,14 +54,14 @@ Outputs:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import krippendorff
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-METHOD = "experts-1"
+METHOD = "experts-2"
 DIMENSIONS = ("values", "artistry", "production", "innovation")
 
 F64 = npt.NDArray[np.float64]
@@ -83,8 +83,12 @@ _WORK_SCHEMA = {  # after work_id
 _EXPERT_SCHEMA = {
     "reviews": pl.Int64,
     "leniency": pl.Float64,
+    "scale": pl.Float64,
     "rmse": pl.Float64,
     "infit": pl.Float64,
+    "favoured_company": pl.Utf8,
+    "favour_points": pl.Float64,
+    "favoured_reviews": pl.Int64,
 }
 _RELIABILITY_SCHEMA = {
     "dimension": pl.Utf8,
@@ -109,6 +113,16 @@ class ExpertParams:
     disagreement_sd: float = 2.0
     max_iterations: int = 100
     tolerance: float = 1e-6
+    # Rater scale: pseudo-works pulling an expert's scale toward the typical expert's (a
+    # three-review expert keeps about the typical scale), and the range it may take.
+    scale_prior_works: float = 8.0
+    scale_range: tuple[float, float] = (0.33, 3.0)
+    # Rater × company: an expert whose scores of one company's works sit this many points above
+    # (or below) what the other experts see, on at least `favour_min_works` works and with a
+    # t-statistic of `favour_t`, is favouring it; those reviews are left out of the scores.
+    favour_points: float = 1.0
+    favour_t: float = 3.0
+    favour_min_works: int = 3
 
     def __post_init__(self) -> None:
         if self.min_reviews < 1 or self.max_iterations < 1:
@@ -156,23 +170,167 @@ class _Fit:
 
 
 def fit(
-    reviews: pl.DataFrame, genres: pl.DataFrame, params: ExpertParams = ExpertParams()
+    reviews: pl.DataFrame,
+    genres: pl.DataFrame,
+    params: ExpertParams = ExpertParams(),
+    *,
+    companies: pl.DataFrame | None = None,
 ) -> ExpertModel:
     """Fit the rater-effects model to expert reviews and score every reviewed work.
 
     reviews: work_id, expert_id, values, artistry, production, innovation (Float64; several
     reviews of one work by one expert are averaged). genres: work_id, genre (one primary genre
-    per work).
+    per work). companies: work_id, company (the producer), for the rater × company check; None
+    skips it.
     """
     panel = _panel(reviews, genres)
     if panel.work.size == 0:
         return _empty(reviews)
+    raw = panel
+    panel, scale = _rescaled(panel, _estimate(panel, params), params)
     est = _estimate(panel, params)
+    favoured = _favoured(panel, est, companies, params)
+    if favoured.kept is not None:
+        # The favoured reviews leave the panel; the model is fitted again without them.
+        raw, panel = _subset(raw, favoured.kept), _subset(panel, favoured.kept)
+        est = _estimate(panel, params)
     return ExpertModel(
-        works=_works_frame(panel, est, params),
-        experts=_experts_frame(panel, est),
-        reliability=_reliability(panel),
+        works=_works_frame(panel, est, params, raw=raw),
+        experts=_experts_frame(panel, est, scale=scale, favoured=favoured),
+        reliability=_reliability(raw),
     )
+
+
+# --- rater scale and rater × company -------------------------------------------------------------
+
+
+def _rescaled(p: _Panel, est: _Fit, params: ExpertParams) -> tuple[_Panel, F64]:
+    """The panel with each expert's scores stretched (or squeezed) about the expert's own mean
+    to the typical expert's scale, and that scale per expert (1 = typical).
+
+    An expert who uses 6-8 only and one who uses 1-10 rank the same works alike but differ by
+    more than a shift: leniency alone cannot bring them onto one scale. The scale is the slope
+    of the expert's leniency-corrected scores on the works' estimated quality (a first fit, in
+    which an erratic expert already weighs little), relative to the median expert's slope,
+    shrunk toward 1 by `scale_prior_works`.
+    """
+    n_experts = p.expert_ids.len()
+    weight = p.seen.astype(np.float64)
+    obs = _sums(p.expert, weight.sum(axis=1), n_experts)
+
+    def centred(values: F64) -> F64:
+        mean = np.divide(
+            _sums(p.expert, (values * weight).sum(axis=1), n_experts),
+            obs,
+            out=np.zeros(n_experts),
+            where=obs > 0,
+        )
+        return (values - mean[p.expert, None]) * weight
+
+    y_c = centred(p.y - est.mu)
+    x_c = centred(np.broadcast_to(est.theta[p.work], p.y.shape).copy())
+    sxy = _sums(p.expert, (x_c * y_c).sum(axis=1), n_experts)
+    sxx = _sums(p.expert, (x_c * x_c).sum(axis=1), n_experts)
+    slope = np.divide(sxy, sxx, out=np.full(n_experts, np.nan), where=sxx > 1e-9)
+    works_seen = np.bincount(p.expert, minlength=n_experts).astype(np.float64)
+    finite = np.isfinite(slope) & (slope > 0)
+    typical = float(np.median(slope[finite])) if finite.any() else 1.0
+    relative = np.where(finite, slope / typical, 1.0)
+    k = params.scale_prior_works
+    scale = np.clip((works_seen * relative + k) / (works_seen + k), *params.scale_range)
+    own = np.divide(
+        _sums(p.expert, (p.y * weight).sum(axis=1), n_experts),
+        obs,
+        out=np.zeros(n_experts),
+        where=obs > 0,
+    )
+    mean = own[p.expert, None]
+    # Kept on the 1-10 scale the experts scored on.
+    y = np.where(p.seen, np.clip(mean + (p.y - mean) / scale[p.expert, None], 1.0, 10.0), 0.0)
+    return replace(p, y=y), scale
+
+
+@dataclass(frozen=True)
+class _Favoured:
+    """Experts found favouring a company: per expert the company, points and reviews; the
+    observations kept (None: all)."""
+
+    company: list[str | None]
+    points: F64
+    reviews: I64
+    kept: BoolA | None
+
+
+def _favoured(
+    p: _Panel, est: _Fit, companies: pl.DataFrame | None, params: ExpertParams
+) -> _Favoured:
+    """Rater × company interaction: each expert's mean residual on each company's works."""
+    n_experts = p.expert_ids.len()
+    none = _Favoured(
+        [None] * n_experts, np.full(n_experts, np.nan), np.zeros(n_experts, np.int64), None
+    )
+    if companies is None or companies.is_empty():
+        return none
+    company = p.work_ids.to_frame("work_id").join(
+        companies.select(pl.col("work_id").cast(pl.Utf8), pl.col("company").cast(pl.Utf8))
+        .drop_nulls()
+        .unique("work_id", keep="first", maintain_order=True),
+        on="work_id",
+        how="left",
+        maintain_order="left",
+    )["company"]
+    codes = company.fill_null("").rank("dense").cast(pl.Int64).to_numpy() - 1
+    known = company.is_not_null().to_numpy()
+    seen = p.seen.astype(np.float64)
+    residual = (p.y - est.mu - est.theta[p.work] - est.b[p.expert, None]) * seen
+    per_obs = np.divide(
+        residual.sum(axis=1),
+        seen.sum(axis=1),
+        out=np.zeros(len(p.work)),
+        where=seen.sum(axis=1) > 0,
+    )
+    spread = np.sqrt(
+        _sums(p.expert, per_obs**2, n_experts)
+        / np.maximum(np.bincount(p.expert, minlength=n_experts), 1)
+    )
+    n_companies = int(codes.max()) + 1
+    cell = p.expert * n_companies + codes[p.work]
+    use = known[p.work]
+    size = n_experts * n_companies
+    count = np.bincount(cell[use], minlength=size).astype(np.float64)
+    mean = np.divide(
+        np.bincount(cell[use], weights=per_obs[use], minlength=size),
+        count,
+        out=np.zeros(size),
+        where=count > 0,
+    )
+    se = np.repeat(spread, n_companies) / np.sqrt(np.maximum(count, 1.0))
+    t = np.divide(mean, se, out=np.zeros(size), where=se > 0)
+    hit = (
+        (count >= params.favour_min_works)
+        & (np.abs(mean) >= params.favour_points)
+        & (np.abs(t) >= params.favour_t)
+    )
+    if not hit.any():
+        return none
+    names = company.fill_null("").to_numpy()
+    label = {int(c): str(names[np.flatnonzero(codes == c)[0]]) for c in range(n_companies)}
+    worst = np.abs(np.where(hit, mean, 0.0)).reshape(n_experts, n_companies).argmax(axis=1)
+    flagged = hit.reshape(n_experts, n_companies)[np.arange(n_experts), worst]
+    out_company = [label[int(c)] if f else None for c, f in zip(worst, flagged, strict=True)]
+    points = np.where(
+        flagged, mean.reshape(n_experts, n_companies)[np.arange(n_experts), worst], np.nan
+    )
+    reviews = np.where(
+        flagged, count.reshape(n_experts, n_companies)[np.arange(n_experts), worst], 0
+    ).astype(np.int64)
+    kept = ~(hit[cell] & use)
+    return _Favoured(out_company, points, reviews, kept)
+
+
+def _subset(p: _Panel, kept: BoolA) -> _Panel:
+    """The panel without the observations not kept (works and experts keep their codes)."""
+    return replace(p, work=p.work[kept], expert=p.expert[kept], y=p.y[kept], seen=p.seen[kept])
 
 
 # --- input --------------------------------------------------------------------------------------
@@ -383,7 +541,9 @@ def _float(name: str, values: F64) -> pl.Series:
     return pl.Series(name, values, dtype=pl.Float64, nan_to_null=True)
 
 
-def _works_frame(p: _Panel, est: _Fit, params: ExpertParams) -> pl.DataFrame:
+def _works_frame(p: _Panel, est: _Fit, params: ExpertParams, *, raw: _Panel) -> pl.DataFrame:
+    """Per work: corrected scores and se from the fitted (rescaled) panel; raw means from the
+    scores as given."""
     n_works = p.work_ids.len()
     seen = p.seen.astype(np.float64)
     reviews = np.bincount(p.work, minlength=n_works)
@@ -403,10 +563,10 @@ def _works_frame(p: _Panel, est: _Fit, params: ExpertParams) -> pl.DataFrame:
     se = np.sqrt(np.nansum(est.var_theta, axis=1) / _D**2 + leniency_var)
 
     counts = _sums(p.work, seen, n_works)
-    raw = np.divide(
-        _sums(p.work, p.y, n_works), counts, out=np.full_like(counts, np.nan), where=counts > 0
+    given = np.divide(
+        _sums(raw.work, raw.y, n_works), counts, out=np.full_like(counts, np.nan), where=counts > 0
     )
-    raw_mean = np.nanmean(raw, axis=1)
+    raw_mean = np.nanmean(given, axis=1)
 
     sd = _spread(p, est.b, counts)
     multi = ~np.isnan(sd).all(axis=1)
@@ -444,7 +604,7 @@ def _spread(p: _Panel, b: F64, counts: F64) -> F64:
     return np.divide(squares, counts - 1, out=np.full_like(counts, np.nan), where=counts > 1) ** 0.5
 
 
-def _experts_frame(p: _Panel, est: _Fit) -> pl.DataFrame:
+def _experts_frame(p: _Panel, est: _Fit, *, scale: F64, favoured: _Favoured) -> pl.DataFrame:
     n_experts = p.expert_ids.len()
     seen = p.seen.astype(np.float64)
     residual = (p.y - est.mu - est.theta[p.work] - est.b[p.expert, None]) * seen
@@ -458,11 +618,15 @@ def _experts_frame(p: _Panel, est: _Fit) -> pl.DataFrame:
             p.expert_ids.alias("expert_id"),
             pl.Series("reviews", np.bincount(p.expert, minlength=n_experts), dtype=pl.Int64),
             _float("leniency", est.b),
-            _float("rmse", np.sqrt(squares / obs)),
+            _float("scale", scale),
+            _float("rmse", np.sqrt(np.divide(squares, obs, out=np.zeros_like(obs), where=obs > 0))),
             _float(
                 "infit",
                 np.divide(squares, expected, out=np.zeros_like(squares), where=expected > 0),
             ),
+            pl.Series("favoured_company", favoured.company, dtype=pl.Utf8),
+            _float("favour_points", favoured.points),
+            pl.Series("favoured_reviews", favoured.reviews, dtype=pl.Int64),
         ]
     )
 

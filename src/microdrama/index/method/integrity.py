@@ -11,8 +11,14 @@ at least `z_threshold`:
   above the centred rolling median of `window` days, by the same z-score), or both collapse at
   once. A spike with matching viewers and engagement (an organic launch) fires nothing;
 - likes per play: likes far above what the day's plays support, the baseline taken on the days
-  the plays checks left alone (fake plays lower likes per play).
-A day is flagged when any check fires; an unknown input silences only the checks that need it.
+  the plays checks left alone (fake plays lower likes per play);
+- money, effortful interactions (comments, shares, favourites) and likes per play collapsing on
+  a plays spike or on two consecutive days: bots that keep every ratio they are sold with bring
+  no money and no comments (money is judged on days of at least `money_plays` plays).
+A day backed by a real audience (money or effortful interactions known and in line, plays per
+viewer within the square root of `ratio_factor`) fires none of the collapse checks: casual
+viewers watch little but pay and comment. A day is flagged when any check fires; an unknown
+input silences only the checks that need it.
 
 The baseline is the series median, weighted by the day's count where the ratio has one (a tail
 day with three likes tells little), and, for a ratio fraud moves one way only, kept within
@@ -22,7 +28,8 @@ on the days the first found no fake plays on.
 
 Discount: a day flagged for plays keeps what the evidence that fired supports at the baseline
 (viewers × plays per viewer; plays × completion / baseline completion; watch minutes / baseline
-watch minutes per play), so "plays 8.3× the viewers support" keeps 1/8.3 of its plays; a flagged
+watch minutes per play; money, interactions or likes over their baseline per play), so "plays
+8.3× the viewers support" keeps 1/8.3 of its plays; a flagged
 day's likes are capped at effective plays × baseline likes per play. No day is dropped, nothing
 rises, and effective volume is null only where plays (likes) are.
 
