@@ -97,9 +97,11 @@ def false_flags(world: DemoData) -> dict[str, object]:
 
 
 def _ranked(results: pl.DataFrame, data: DemoData) -> pl.DataFrame:
-    # A work is flagged when a day is, or when its declared episodes cannot hold its watching.
+    # A work is flagged when a day is, when its declared episodes cannot hold its watching, or
+    # when a block of votes since the import before is suspicious.
     implausible = pl.col("episodes_implausible").fill_null(False).cast(pl.UInt32)
-    flagged = (pl.col("flagged_days") + implausible).alias("flagged_days")
+    suspicious = pl.col("rating_suspicious").fill_null(False).cast(pl.UInt32)
+    flagged = (pl.col("flagged_days") + implausible + suspicious).alias("flagged_days")
     return results.select(
         "work_id", "rank", "rank_low", "rank_high", "score", "expert_score", flagged
     ).join(data.truth_works.select("work_id", "latent_quality", "fraud"), on="work_id")

@@ -239,6 +239,26 @@ def test_ratings_and_reviews_upsert_on_their_natural_keys(
     assert scores == [6.0, 9.0]
 
 
+def test_a_changed_rating_keeps_what_the_import_before_said_and_a_reimport_keeps_it(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    from microdrama.catalog.models import AudienceRating
+
+    run(session, settings, "works", write(tmp_path / "works.csv", WORKS_ZH))
+
+    def rate(score: float, votes: int) -> tuple[float, int, float | None, int | None]:
+        line = f'{{"work_id": "W1", "platform": "红果短剧", "score": {score}, "votes": {votes}}}\n'
+        run(session, settings, "ratings", write(tmp_path / f"r{score}{votes}.jsonl", line))
+        row = session.execute(select(AudienceRating)).scalar_one()
+        session.refresh(row)
+        return row.score, row.votes, row.previous_score, row.previous_votes
+
+    assert rate(7.1, 1000) == (7.1, 1000, None, None)
+    assert rate(9.4, 4000) == (9.4, 4000, 7.1, 1000)
+    # The same file again: the jump is still there to see.
+    assert rate(9.4, 4000) == (9.4, 4000, 7.1, 1000)
+
+
 def test_review_scores_outside_one_to_ten_are_rejected(
     session: Session, settings: Settings, tmp_path: Path
 ) -> None:

@@ -191,6 +191,10 @@ class AudienceRating(Timestamped, Base):
     platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), primary_key=True)
     score: Mapped[float] = mapped_column(Float)
     votes: Mapped[int] = mapped_column(Integer)
+    # What the import before the last that changed it said: a sudden block of votes between
+    # two imports is how bought ratings and review bombing show (the index reads both).
+    previous_score: Mapped[float | None] = mapped_column(Float)
+    previous_votes: Mapped[int | None] = mapped_column(Integer)
 
     platform: Mapped[Platform] = relationship()
 

@@ -202,6 +202,9 @@ def _votes(data: DemoData, works: list[str], *, score: float, times: int) -> Dem
     target = pl.col("work_id").is_in(works)
     added = pl.col("votes") * times
     ratings = data.ratings.with_columns(
+        # The import before the block said what the real audience had said.
+        pl.when(target).then(pl.col("score")).alias("previous_score"),
+        pl.when(target).then(pl.col("votes")).alias("previous_votes"),
         pl.when(target)
         .then((pl.col("score") * pl.col("votes") + score * added) / (pl.col("votes") + added))
         .otherwise(pl.col("score"))

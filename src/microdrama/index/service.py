@@ -178,18 +178,32 @@ def producer_company() -> ScalarSelect[str]:
 
 
 def ratings_frame(session: Session) -> pl.DataFrame:
-    """Audience ratings per work and platform."""
+    """Audience ratings per work and platform, with what the import before said."""
     from microdrama.catalog.models import AudienceRating, Platform
 
     rows = session.execute(
-        select(Work.external_id, Platform.name, AudienceRating.score, AudienceRating.votes)
+        select(
+            Work.external_id,
+            Platform.name,
+            AudienceRating.score,
+            AudienceRating.votes,
+            AudienceRating.previous_score,
+            AudienceRating.previous_votes,
+        )
         .join(Work, Work.id == AudienceRating.work_id)
         .join(Platform, Platform.id == AudienceRating.platform_id)
         .order_by(Work.external_id, Platform.name)
     ).all()
     return pl.DataFrame(
         rows,
-        schema={"work_id": pl.Utf8, "platform": pl.Utf8, "score": pl.Float64, "votes": pl.Int64},
+        schema={
+            "work_id": pl.Utf8,
+            "platform": pl.Utf8,
+            "score": pl.Float64,
+            "votes": pl.Int64,
+            "previous_score": pl.Float64,
+            "previous_votes": pl.Int64,
+        },
         orient="row",
     )
 

@@ -353,36 +353,50 @@ def write_ratings(context: WriteContext, staged: Path) -> None:
     platforms = entities.ensure_named(
         session, Platform, rows["platform"].to_list(), created=context.created_list("platforms")
     )
-    existing = (
-        {
-            (w, p)
-            for w, p in session.execute(
-                select(AudienceRating.work_id, AudienceRating.platform_id).where(
-                    AudienceRating.work_id.in_(list(works.values()))
-                )
-            )
-        }
-        if len(works) < 30_000
-        else set()
-    )
+    existing: dict[tuple[int, int], tuple[float, int, float | None, int | None]] = {}
+    for chunk in chunked(list(works.values()), 10_000):
+        for w, p, score, votes, before_score, before_votes in session.execute(
+            select(
+                AudienceRating.work_id,
+                AudienceRating.platform_id,
+                AudienceRating.score,
+                AudienceRating.votes,
+                AudienceRating.previous_score,
+                AudienceRating.previous_votes,
+            ).where(AudienceRating.work_id.in_(list(chunk)))
+        ):
+            existing[(w, p)] = (score, votes, before_score, before_votes)
     now = utcnow()
-    records = [
-        {
-            "work_id": works[w],
-            "platform_id": platforms[p],
-            "score": s,
-            "votes": v,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for w, p, s, v in rows.select("work_id", "platform", "score", "votes").iter_rows()
-    ]
+    records = []
+    for w, p, score, votes in rows.select("work_id", "platform", "score", "votes").iter_rows():
+        key = (works[w], platforms[p])
+        before = existing.get(key)
+        # A changed rating keeps what it said before; the same file imported again changes
+        # nothing, so the earlier value survives a re-import.
+        if before is None:
+            previous: tuple[float | None, int | None] = (None, None)
+        elif (before[0], before[1]) == (score, votes):
+            previous = (before[2], before[3])
+        else:
+            previous = (before[0], before[1])
+        records.append(
+            {
+                "work_id": key[0],
+                "platform_id": key[1],
+                "score": score,
+                "votes": votes,
+                "previous_score": previous[0],
+                "previous_votes": previous[1],
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     upsert(
         session,
         AudienceRating,
         records,
         keys=["work_id", "platform_id"],
-        update=["score", "votes", "updated_at"],
+        update=["score", "votes", "previous_score", "previous_votes", "updated_at"],
     )
     context.updated = sum((r["work_id"], r["platform_id"]) in existing for r in records)
     context.inserted = len(records) - context.updated

@@ -38,6 +38,11 @@ class IndexConfig:
     # Declared episodes whose runtime holds this many times less of a day's watching than is
     # usual on the scale are implausible: reach counts the episodes the watching implies.
     episode_factor: float = 2.5
+    # A block of votes between two imports of at least this many times the votes before, whose
+    # own mean sits this many points from the earlier score, is suspicious: the rating counts
+    # as it was before the block.
+    rating_jump: float = 1.0
+    rating_jump_points: float = 2.0
     # Reputation: votes needed before a rating counts fully; IMDb's m, as a cohort quantile.
     rating_prior_votes_quantile: float = 0.5
     # A rating's assumed standard deviation per vote, for its uncertainty (1–10 scale).

@@ -76,7 +76,7 @@ def raw_metrics(
         .alias("episodes_used")
     )
     frame = _check_episodes(frame, config)
-    frame = frame.join(ratings.select("work_id", "platform", "score", "votes"), on=KEY, how="left")
+    frame = frame.join(_checked_ratings(ratings, config), on=KEY, how="left")
     rated = pl.col("score").is_not_null() & (pl.col("votes") > 0)
     # IMDb's C and m: the mean rating of the rated works on the scale (each work once, not
     # weighted by votes, so that one hit's audience does not set everyone's prior) and a
@@ -121,6 +121,37 @@ def raw_metrics(
         )
         .drop("_all", "scale_level", "on_scale")
         .sort(KEY)
+    )
+
+
+def _checked_ratings(ratings: pl.DataFrame, config: IndexConfig) -> pl.DataFrame:
+    """Ratings with a sudden block of votes between two imports set back to the earlier value.
+
+    A block is suspicious when the votes added since the import before are at least
+    `rating_jump` times the votes it had and their mean (what the block scored, from the two
+    weighted means) sits `rating_jump_points` or more from the earlier score: bought 10.0 votes
+    and review bombing with 1.0 both look so; an audience that grows keeps scoring about alike.
+    Such a rating counts as it was before the block (`rating_suspicious`).
+    """
+    frame = ratings
+    for name, dtype in (("previous_score", pl.Float64), ("previous_votes", pl.Int64)):
+        if name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype).alias(name))
+    votes, before = pl.col("votes").cast(pl.Float64), pl.col("previous_votes").cast(pl.Float64)
+    added = votes - before
+    block = (pl.col("score") * votes - pl.col("previous_score") * before) / added
+    suspicious = (
+        (before > 0)
+        & (added >= config.rating_jump * before)
+        & ((block - pl.col("previous_score")).abs() >= config.rating_jump_points)
+    ).fill_null(False)
+    return frame.select(
+        *KEY,
+        pl.when(suspicious).then(pl.col("previous_score")).otherwise("score").alias("score"),
+        pl.when(suspicious).then(pl.col("previous_votes")).otherwise("votes").alias("votes"),
+        pl.col("score").alias("score_reported"),
+        pl.col("votes").alias("votes_reported"),
+        suspicious.alias("rating_suspicious"),
     )
 
 

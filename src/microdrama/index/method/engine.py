@@ -307,6 +307,7 @@ def _raw_per_work(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("episodes_declared").first(),
         pl.col("episodes_used").max(),
         pl.col("episodes_implausible").any(),
+        pl.col("rating_suspicious").fill_null(False).any(),
         pl.col("platform").sort().str.join("|").alias("platforms"),
         pl.col("cohort").first().alias("cohort"),
     )
@@ -319,6 +320,8 @@ def _raw_per_work(rows: pl.DataFrame) -> pl.DataFrame:
         "roas",
         pl.col("score").alias("rating"),
         "votes",
+        pl.col("score_reported").alias("rating_reported"),
+        "votes_reported",
         "weighted_rating",
         "growth",
     )
@@ -345,6 +348,9 @@ RAW_FIELDS = (
     "episodes_declared",
     "episodes_used",
     "episodes_implausible",
+    "rating_reported",
+    "votes_reported",
+    "rating_suspicious",
 )
 
 
