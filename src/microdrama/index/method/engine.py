@@ -238,7 +238,12 @@ def _work_frame(
         pl.DataFrame({"work_id": work_ids}, schema={"work_id": pl.Utf8})
         .join(days, on="work_id", how="left", maintain_order="left")
         .join(
-            prepared.integrity.select("work_id", "integrity", "flagged_days"),
+            prepared.integrity.select(
+                "work_id",
+                "integrity",
+                "flagged_days",
+                *(["cohort_reason"] if "cohort_reason" in prepared.integrity.columns else []),
+            ),
             on="work_id",
             how="left",
             maintain_order="left",
@@ -351,6 +356,7 @@ RAW_FIELDS = (
     "rating_reported",
     "votes_reported",
     "rating_suspicious",
+    "cohort_reason",
 )
 
 

@@ -55,6 +55,13 @@ class IntegrityParams:
     # Plays a day needs before its money per play is judged: recharge comes in payments of a few
     # yuan, so fewer plays bring too few payments to average out.
     money_plays: float = 1_000.0
+    # The cohort check (`cohort_checks`): a series' money and effortful interactions per play
+    # both at least `cohort_z` robust z-scores and `cohort_factor` times under its cohort's
+    # median, among `cohort_min_series` series with `cohort_min_plays` plays in the window.
+    cohort_z: float = 2.5
+    cohort_factor: float = 2.0
+    cohort_min_series: int = 40
+    cohort_min_plays: float = 1_000.0
 
 
 # --- per-series statistics on a block: one series per row, NaN where a day is unknown or padding

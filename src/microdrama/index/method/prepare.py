@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from microdrama.index.method import integrity
+from microdrama.index.method import cohort_checks, integrity
 from microdrama.index.method.config import IndexConfig
 from microdrama.index.method.periods import Period
 
@@ -100,10 +100,33 @@ def prepare(
             scores.append(scored)
     per_series = pl.concat(series).with_columns(pl.col(KEY).cast(pl.Utf8))
     flagged = pl.concat(flags).with_columns(pl.col(KEY).cast(pl.Utf8))
-    return Prepared(
-        summaries=_summaries(per_series, _discount_other(totals, rows, flagged)),
-        integrity=pl.concat(scores).with_columns(pl.col("work_id").cast(pl.Utf8)),
-        flags=flagged,
+    summaries = _summaries(per_series, _discount_other(totals, rows, flagged))
+    works_integrity = pl.concat(scores).with_columns(pl.col("work_id").cast(pl.Utf8))
+    if config.apply_integrity:
+        summaries = cohort_checks.check(summaries, config.integrity)
+        works_integrity = _with_cohort(works_integrity, summaries)
+    return Prepared(summaries=summaries, integrity=works_integrity, flags=flagged)
+
+
+def _with_cohort(works: pl.DataFrame, summaries: pl.DataFrame) -> pl.DataFrame:
+    """The works' integrity with the cohort check's findings: its series' days count as
+    flagged, its discount with the others, and its reason beside them."""
+    found = cohort_checks.per_work(summaries)
+    days = summaries.group_by("work_id").agg(pl.col("days").sum().alias("_days"))
+    return (
+        works.join(found, on="work_id", how="left")
+        .join(days, on="work_id", how="left")
+        .with_columns(
+            (pl.col("flagged_days") + pl.col("cohort_days").fill_null(0)).alias("flagged_days"),
+            (pl.col("discounted_plays") + pl.col("cohort_discounted").fill_null(0.0)).alias(
+                "discounted_plays"
+            ),
+            (pl.col("integrity") - pl.col("cohort_days").fill_null(0) / pl.col("_days"))
+            .clip(0.0, 1.0)
+            .fill_null(pl.col("integrity"))
+            .alias("integrity"),
+        )
+        .drop("cohort_days", "cohort_discounted", "_days")
     )
 
 
@@ -207,6 +230,7 @@ def _totals(rows: pl.LazyFrame, period: Period) -> pl.DataFrame:
         *(pl.when(window).then(pl.col(name)).alias(name) for name in OTHER_INTERACTIONS),
         revenue.alias("r"),
         pl.when(window).then(pl.col("ad_spend_fen")).alias("s"),
+        pl.when(window).then(pl.col("recharge_fen")).alias("rc"),
     )
     return (
         columns.group_by(KEY)
@@ -219,6 +243,7 @@ def _totals(rows: pl.LazyFrame, period: Period) -> pl.DataFrame:
             pl.col("r").sum().alias("revenue_sum"),
             (pl.col("r").cast(pl.Int128) * pl.col("r")).sum().alias("revenue_squares"),
             pl.col("s").count().alias("spend_days"),
+            pl.col("rc").count().alias("recharge_days"),
             pl.col("s").sum().alias("ad_spend_fen"),
         )
         .collect(engine="streaming")
@@ -429,4 +454,5 @@ def _summaries(per_series: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
         "flagged_days",
         "previous_effective_plays",
         "previous_days",
+        "recharge_days",
     ).sort(KEY)
