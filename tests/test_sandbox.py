@@ -21,6 +21,14 @@ def greedy(megabytes: int) -> int:
     return len(hog)
 
 
+def hold(megabytes: int, seconds: float) -> int:
+    """Touch every page of `megabytes` and keep them for a while (resident, not only reserved)."""
+    hog = bytearray(megabytes << 20)
+    hog[::4096] = b"x" * len(range(0, len(hog), 4096))
+    time.sleep(seconds)
+    return len(hog)
+
+
 def test_a_result_and_an_error_of_the_function_come_back_as_they_are() -> None:
     analysis = run_limited(
         service.analyse, "第1集\n1-1 日 内 家\n甲：你好\n".encode(), filename="s.txt"
@@ -40,3 +48,16 @@ def test_a_file_that_needs_too_much_memory_fails_its_own_request() -> None:
     with pytest.raises(LimitExceeded, match="MB"):
         run_limited(greedy, 2048, memory_bytes=512 << 20)
     assert run_limited(greedy, 16, memory_bytes=512 << 20) == 16 << 20
+
+
+def test_the_resident_limit_stops_a_child_that_touches_too_much_memory() -> None:
+    # Threaded native readers reserve more address space than they use: only what is resident
+    # counts, watched from the parent.
+    with pytest.raises(LimitExceeded, match="512 MB"):
+        run_limited(hold, 1024, 5.0, memory_bytes=512 << 20, resident=True)
+    assert run_limited(hold, 16, 0.0, memory_bytes=512 << 20, resident=True) == 16 << 20
+
+
+def test_the_resident_mode_keeps_its_time_limit() -> None:
+    with pytest.raises(LimitExceeded, match="more than 1 seconds"):
+        run_limited(slow, 30, seconds=1, resident=True)

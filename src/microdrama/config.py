@@ -36,6 +36,17 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(
         default=512, ge=1, description="Largest file the web accepts for import (413 beyond)"
     )
+    import_memory_mb: int = Field(
+        default=3072,
+        ge=64,
+        description=(
+            "Resident memory an import's reading and validation may use (in a child process; "
+            "past it that import fails, the server does not)"
+        ),
+    )
+    import_seconds: int = Field(
+        default=900, ge=1, description="Time an import's reading and validation may take"
+    )
     earliest_date: date = Field(
         default=date(2015, 1, 1), description="Dates in imports before this day are errors"
     )

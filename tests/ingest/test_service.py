@@ -374,3 +374,19 @@ def test_cells_longer_than_their_column_or_holding_nul_are_errors_of_their_rows(
     assert reasons[(5, "producer")] == "a name is longer than 128 characters"
     assert reasons[(6, "languages")] == "longer than 64 characters in all"
     assert not any(e.row == 7 for e in report.errors)
+
+
+def test_a_file_whose_reading_outgrows_its_memory_fails_its_import_and_nothing_else(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    from microdrama.catalog.models import Work
+    from microdrama.errors import LimitExceeded
+
+    works = write(tmp_path / "works.csv", WORKS_ZH)
+    # A reader process far smaller than reading any file needs: this import fails alone …
+    tight = settings.model_copy(update={"import_memory_mb": 64})
+    with pytest.raises(LimitExceeded, match=r"works\.csv: .*64 MB.*nothing was imported"):
+        run(session, tight, "works", works)
+    assert session.scalar(select(func.count()).select_from(Work)) == 0
+    # … and the same process imports it at once with the ordinary limit.
+    assert run(session, settings, "works", works).committed

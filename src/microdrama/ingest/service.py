@@ -22,13 +22,17 @@ from microdrama.config import Settings
 from microdrama.db.base import utcnow
 from microdrama.db.locks import hold_lock
 from microdrama.db.upsert import chunked
-from microdrama.errors import OwnershipError, ReadError, Unavailable
+from microdrama.errors import LimitExceeded, OwnershipError, ReadError, Unavailable
 from microdrama.ingest import readers, validate, values
 from microdrama.ingest.columns import SPECS, ImportKind, canonical_name, header_unit
 from microdrama.ingest.schemas import ImportReport, RowError
 from microdrama.ingest.staging import remove_abandoned, staging_folder
 from microdrama.ingest.writers import WRITERS, WriteContext, check_works
 from microdrama.lake import metrics as lake
+from microdrama.sandbox import preload, run_limited
+
+# The fork server that reads import files has this module, and so its readers, loaded.
+preload(__name__)
 
 # Labels of summary rows that exports append under the data; they are skipped, with a warning.
 TOTAL_LABELS = ("合计", "总计", "小计", "汇总", "总和", "Total", "TOTAL", "total", "Sum", "SUM")
@@ -75,40 +79,28 @@ def import_file(
     with staging_folder(settings.work_dir) as workdir:
         phase("reading")
         report = ImportReport(file=str(path), kind=kind, sha256=_sha256(path), dry_run=dry_run)
-        source = readers.open_table(
-            path, workdir=workdir, header_hint=canonical_name, types=validate.csv_types(kind)
-        )
-        report.format, report.encoding = source.format, source.encoding
-        mapping = _map_headers(source.headers, kind, report)
-        if report.errors:
-            return _reject(session, report, user=user, simulated=simulated)
-        units = {c: u for h, c in mapping.items() if (u := header_unit(h, c))}
-        if units and source.typed:
-            # Scaled columns need their unit appended to each cell: read the text instead.
-            source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
         known = _known_work_ids(session) if kind != "works" else None
-        phase("validating")
         staged = workdir / "staged"
         try:
-            frame = _canonical(source, mapping, units)
-            totals = _validate_to(
-                staged, kind, frame, present=set(mapping.values()), known=known, dates=dates
+            # A file nobody here wrote is read in a child process with a memory and a time
+            # limit: a pathological one fails this import, never the server.
+            report, mapping = run_limited(
+                read_and_validate,
+                path,
+                staged=staged,
+                kind=kind,
+                known=known,
+                dates=dates,
+                report=report,
+                memory_bytes=settings.import_memory_mb << 20,
+                seconds=settings.import_seconds,
+                resident=True,
             )
-        except pl.exceptions.ComputeError:
-            if not source.typed:
-                raise
-            # A cell that does not fit its type: read everything as text and explain it.
-            shutil.rmtree(staged, ignore_errors=True)
-            source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
-            frame = _canonical(source, mapping, units)
-            totals = _validate_to(
-                staged, kind, frame, present=set(mapping.values()), known=known, dates=dates
-            )
-        for row in totals:
-            report.warnings.append(f"row {row} is a total row and was skipped")
-        rows = pl.scan_parquet(staged)
-        report.rows_read = rows.select(pl.len()).collect().item()
-        _collect_row_errors(kind, rows, frame, report)
+        except LimitExceeded as exc:
+            raise LimitExceeded(f"{path.name}: {exc}; nothing was imported") from exc
+        phase("validating")
+        if report.errors:
+            return _reject(session, report, user=user, simulated=simulated)
         if kind == "works" and not report.errors:
             report.errors.extend(check_works(session, pl.read_parquet(staged)))
             report.invalid_rows = len({e.row for e in report.errors})
@@ -271,6 +263,56 @@ def _undo_pending(session: Session) -> None:
 
 def _forget_pending(session: Session) -> None:
     session.info.get(PENDING_UNDO, []).clear()
+
+
+def read_and_validate(
+    path: Path,
+    *,
+    staged: Path,
+    kind: ImportKind,
+    known: pl.Series | None,
+    dates: validate.DateRange,
+    report: ImportReport,
+) -> tuple[ImportReport, dict[str, str]]:
+    """Read a file, map its headers and check every row into Parquet parts under `staged`:
+    the part of an import that touches the file (it runs in a child process: `run_limited`).
+
+    Returns the report with the format, encoding, rows read, warnings and errors filled in,
+    and the mapping of the file's headers to canonical columns.
+    """
+    workdir = staged.parent
+    source = readers.open_table(
+        path, workdir=workdir, header_hint=canonical_name, types=validate.csv_types(kind)
+    )
+    report.format, report.encoding = source.format, source.encoding
+    mapping = _map_headers(source.headers, kind, report)
+    if report.errors:
+        return report, mapping
+    units = {c: u for h, c in mapping.items() if (u := header_unit(h, c))}
+    if units and source.typed:
+        # Scaled columns need their unit appended to each cell: read the text instead.
+        source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
+    try:
+        frame = _canonical(source, mapping, units)
+        totals = _validate_to(
+            staged, kind, frame, present=set(mapping.values()), known=known, dates=dates
+        )
+    except pl.exceptions.ComputeError:
+        if not source.typed:
+            raise
+        # A cell that does not fit its type: read everything as text and explain it.
+        shutil.rmtree(staged, ignore_errors=True)
+        source = readers.open_table(path, workdir=workdir, header_hint=canonical_name)
+        frame = _canonical(source, mapping, units)
+        totals = _validate_to(
+            staged, kind, frame, present=set(mapping.values()), known=known, dates=dates
+        )
+    for row in totals:
+        report.warnings.append(f"row {row} is a total row and was skipped")
+    rows = pl.scan_parquet(staged)
+    report.rows_read = rows.select(pl.len()).collect().item()
+    _collect_row_errors(kind, rows, frame, report)
+    return report, mapping
 
 
 def _canonical(
