@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import resource
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -58,34 +59,32 @@ def run_limited(
     *args: Any,
     memory_bytes: int = MEMORY_BYTES,
     seconds: float = SECONDS,
-    resident: bool = False,
     **kwargs: Any,
 ) -> T:
     """`function(*args, **kwargs)` in a child process; LimitExceeded past either limit.
 
-    The memory limit caps the child's address space, or with `resident` its resident set,
-    watched from here: threaded native libraries (Polars, Arrow) reserve far more address
-    space than they touch, so for them only the resident set is a fair measure.
+    The memory limit is on the child's resident set, watched from here: the fork server has
+    threaded native libraries loaded (Polars, Arrow), which reserve far more address space than
+    they touch, so a cap on address space would refuse even a small file.
     The function and its arguments and result cross by pickle; an error the function raises
     is raised here (as a ReadError carrying its message when it cannot be pickled).
     """
     context = _fork_server(function)
     receiving, sending = context.Pipe(duplex=False)
-    cap = 0 if resident else memory_bytes
-    child = context.Process(target=_run, args=(sending, cap, function, args, kwargs), daemon=True)
+    child = context.Process(target=_run, args=(sending, function, args, kwargs), daemon=True)
     child.start()
     sending.close()
-    too_big = LimitExceeded(f"reading it needed more than {memory_bytes >> 20} MB of memory")
     try:
-        waited = 0.0
-        while not receiving.poll(_POLL_SECONDS if resident else seconds):
-            waited += _POLL_SECONDS
-            if not resident or waited >= seconds:
+        started = time.monotonic()
+        while not receiving.poll(_POLL_SECONDS):
+            if time.monotonic() - started >= seconds:
                 child.kill()
                 raise LimitExceeded(f"reading it took more than {seconds:.0f} seconds")
             if child.pid is not None and _resident_bytes(child.pid) > memory_bytes:
                 child.kill()
-                raise too_big
+                raise LimitExceeded(
+                    f"reading it needed more than {memory_bytes >> 20} MB of memory"
+                )
         try:
             ok, value = receiving.recv()
         except EOFError:
@@ -107,17 +106,14 @@ def run_limited(
 
 def _run(
     sending: Connection,
-    memory_bytes: int,
     function: Callable[..., Any],
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> None:
-    if memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
         outcome: tuple[bool, Any] = (True, function(*args, **kwargs))
     except MemoryError:
-        outcome = (False, LimitExceeded(f"reading it needed more than {memory_bytes >> 20} MB"))
+        outcome = (False, LimitExceeded("reading it ran out of memory"))
     except BaseException as exc:  # the parent raises it; the child only carries it over
         outcome = (False, exc)
     try:

@@ -94,7 +94,6 @@ def import_file(
                 report=report,
                 memory_bytes=settings.import_memory_mb << 20,
                 seconds=settings.import_seconds,
-                resident=True,
             )
         except LimitExceeded as exc:
             raise LimitExceeded(f"{path.name}: {exc}; nothing was imported") from exc
