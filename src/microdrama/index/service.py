@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from sqlalchemy import ColumnElement, ScalarSelect, delete, false, func, insert, select
+from sqlalchemy import ColumnElement, delete, false, func, insert, select
 from sqlalchemy.orm import Session
 
 from microdrama.accounts.models import User
@@ -146,10 +146,9 @@ def works_frame(session: Session) -> pl.DataFrame:
             Work.episode_minutes,
             Work.release_date,
             genre,
-            producer_company(),
         ).order_by(Work.external_id)
     ).all()
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         rows,
         schema={
             "work_id": pl.Utf8,
@@ -158,23 +157,22 @@ def works_frame(session: Session) -> pl.DataFrame:
             "episode_minutes": pl.Float64,
             "release_date": pl.Date,
             "genre": pl.Utf8,
-            "company": pl.Utf8,
         },
         orient="row",
     ).with_columns(pl.col("genre").fill_null("unknown"))
-
-
-def producer_company() -> ScalarSelect[str]:
-    """A correlated subquery: the name of the work's producer company (the first)."""
-    return (
-        select(Company.name)
-        .join(WorkCompany, WorkCompany.company_id == Company.id)
-        .where(WorkCompany.work_id == Work.id, WorkCompany.role == "producer")
-        .order_by(Company.name)
-        .limit(1)
-        .correlate(Work)
-        .scalar_subquery()
+    # The producer (the first by name), in one join rather than a subquery per work.
+    producers = session.execute(
+        select(Work.external_id, Company.name)
+        .join(WorkCompany, WorkCompany.work_id == Work.id)
+        .join(Company, Company.id == WorkCompany.company_id)
+        .where(WorkCompany.role == "producer")
+    ).all()
+    company = (
+        pl.DataFrame(producers, schema={"work_id": pl.Utf8, "company": pl.Utf8}, orient="row")
+        .sort("work_id", "company")
+        .unique("work_id", keep="first", maintain_order=True)
     )
+    return frame.join(company, on="work_id", how="left", maintain_order="left")
 
 
 def ratings_frame(session: Session) -> pl.DataFrame:

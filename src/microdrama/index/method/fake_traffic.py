@@ -309,10 +309,10 @@ def _plays_checks(
     out: dict[str, Any] = {"med_ppv": med_ppv, "m_ppv": m_ppv}
     # Completion, watch minutes, money and effortful interactions per play only fall with fake
     # plays: their highest days bound the baseline.
+    seen = {"c": b.c, "wpp": b.wpp, "mpp": b.mpp, "ipp": b.ipp, "lpl": b.lpp}
+    can: dict[str, _Bools] = {}
     for name, x in (("c", c), ("wpp", wpp), ("mpp", mpp), ("ipp", ipp), ("lpl", lpp)):
-        med, high = quantiles(x, 0.5, 1.0 - params.clean_quantile)
-        out["med_" + name] = med
-        out["m_" + name] = np.fmax(med, high / params.ratio_factor)
+        out["med_" + name], out["m_" + name], can[name] = _falling_baseline(x, seen[name], params)
     exp_p = b.v * m_ppv[:, None]  # expected plays at the baseline ratio: what viewers support
     e_ppv = _log_excess(b.p, exp_p, params)
     e_c, e_wpp = _collapse(b.c, out["m_c"]), _collapse(b.wpp, out["m_wpp"])
@@ -321,12 +321,13 @@ def _plays_checks(
     # comes in payments, not per play: a day is judged on it only where its plays are many
     # enough (`money_plays`) for the payments to average out.
     exp_i = b.p * out["m_ipp"][:, None]
-    e_ipp = -_log_excess(b.p * b.ipp, exp_i, params)
+    e_ipp = _unless_impossible(-_log_excess(b.p * b.ipp, exp_i, params), b.ipp, can["ipp"])
     # Likes are cheap to buy, so they back nothing; but bought plays that bring no likes show
     # as likes per play collapsing, the one check left where a platform reports little else.
     exp_lpl = b.p * out["m_lpl"][:, None]
     e_lpl = -_log_excess(b.l, exp_lpl, params)
-    e_mpp = np.where(b.p >= params.money_plays, _collapse(b.mpp, out["m_mpp"]), np.nan)
+    e_mpp = _unless_impossible(_collapse(b.mpp, out["m_mpp"]), b.mpp, can["mpp"])
+    e_mpp = np.where(b.p >= params.money_plays, e_mpp, np.nan)
     f_ppv = _fires(e_ppv, exp_p, rows, params)
     f_c = _fires(e_c, b.p, rows, params)
     f_wpp = _fires(e_wpp, b.p, rows, params)
@@ -372,6 +373,35 @@ def _plays_checks(
         f_plays=f_plays,
     )
     return out
+
+
+def _falling_baseline(
+    x: _Floats, every: _Floats, params: IntegrityParams
+) -> tuple[_Floats, _Floats, _Bools]:
+    """Per row, the median and the bounded baseline of a ratio that only falls with fake
+    plays (taken over the days of `x`), and whether any day of `every` can collapse against it.
+
+    The baseline never exceeds the row's highest day, so a row whose lowest day is within
+    `ratio_factor` of its highest cannot fire: its sorts are skipped (NaN baselines), which is
+    most rows. `every`: the same ratio on all days (`x` may be restricted to some).
+    """
+    lowest = np.fmin.reduce(every, axis=1)
+    highest = np.fmax.reduce(x, axis=1)
+    can = lowest * params.ratio_factor <= highest  # NaN compares False
+    med = np.full(len(x), np.nan)
+    bound = np.full(len(x), np.nan)
+    rows = np.flatnonzero(can)
+    if rows.size:
+        middle, high = quantiles(x[rows], 0.5, 1.0 - params.clean_quantile)
+        med[rows] = middle
+        bound[rows] = np.fmax(middle, high / params.ratio_factor)
+    return med, bound, can
+
+
+def _unless_impossible(excess: _Floats, x: _Floats, can: _Bools) -> _Floats:
+    """A collapse's log excess, and 0 (known, in line) on the known days of rows that cannot
+    collapse: their baseline was never computed, but they back a day as much as any."""
+    return np.where(can[:, None], excess, np.where(np.isnan(x), np.nan, 0.0))
 
 
 def _sustained(fired: _Bools) -> _Bools:
