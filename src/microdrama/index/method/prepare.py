@@ -391,8 +391,8 @@ def _typical_weights(
 ) -> npt.NDArray[np.float64]:
     """Per row (in series order), the share of its volume a day weighs with in engagement.
 
-    Engagement is a typical day's: each day weighs as its volume, but no day more than twice
-    its series' mean day in the window, so that a surge (of casual viewers, or of bots nobody
+    Engagement is a typical day's: each day weighs as its volume, but no day more than its
+    series' mean day in the window, so that a surge (of casual viewers, or of bots nobody
     caught) moves it as about one day, not as five. A ratio of the engaged to the counted is
     no measure of quality when one burst sets it. (In NumPy over the sorted rows: one pass,
     where a per-group mean broadcast back in the aggregation cost a second.)
@@ -405,7 +405,7 @@ def _typical_weights(
     total = np.bincount(series, weights=np.where(counted, plays, 0.0), minlength=size)
     days = np.bincount(series, weights=counted.astype(np.float64), minlength=size)
     with np.errstate(divide="ignore", invalid="ignore"):
-        cap = 2.0 * total / days
+        cap = total / days
         share = np.where(plays > 0, np.minimum(1.0, cap[series] / plays), 1.0)
     out: npt.NDArray[np.float64] = np.nan_to_num(share, nan=1.0)
     return out
