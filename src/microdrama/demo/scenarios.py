@@ -23,6 +23,7 @@ from microdrama.index.method.periods import parse_period
 from microdrama.index.method.prepare import prepare
 from microdrama.lake.metrics import DAILY_COLUMNS, YUAN_NAMES
 
+# A day's counts and money as the simulator writes them (money in yuan).
 COUNTS = ("plays", "viewers", "likes", "comments", "shares", "favorites")
 MONEY = ("recharge_yuan", "ad_revenue_yuan", "ad_spend_yuan")
 REVIEW_DIMENSIONS = ("values", "artistry", "production", "innovation")

@@ -305,14 +305,18 @@ def _plays_checks(
     counted = b.v * med_ppv[:, None] >= params.min_count
     (clean,) = quantiles(np.where(counted, ppv, np.nan), params.clean_quantile)
     m_ppv = np.where(clean > 0, np.fmin(med_ppv, params.ratio_factor * clean), med_ppv)
-    # Completion and watch minutes per play only fall: their highest days bound the baseline.
     out: dict[str, Any] = {"med_ppv": med_ppv, "m_ppv": m_ppv}
-    # Completion, watch minutes, money and effortful interactions per play only fall with fake
-    # plays: their highest days bound the baseline.
-    seen = {"c": b.c, "wpp": b.wpp, "mpp": b.mpp, "ipp": b.ipp, "lpl": b.lpp}
+    # Completion, watch minutes, money, effortful interactions and likes per play only fall
+    # with fake plays: their highest days bound the baseline.
     can: dict[str, _Bools] = {}
-    for name, x in (("c", c), ("wpp", wpp), ("mpp", mpp), ("ipp", ipp), ("lpl", lpp)):
-        out["med_" + name], out["m_" + name], can[name] = _falling_baseline(x, seen[name], params)
+    for name, x, every in (
+        ("c", c, b.c),
+        ("wpp", wpp, b.wpp),
+        ("mpp", mpp, b.mpp),
+        ("ipp", ipp, b.ipp),
+        ("lpl", lpp, b.lpp),
+    ):
+        out["med_" + name], out["m_" + name], can[name] = _falling_baseline(x, every, params)
     exp_p = b.v * m_ppv[:, None]  # expected plays at the baseline ratio: what viewers support
     e_ppv = _log_excess(b.p, exp_p, params)
     e_c, e_wpp = _collapse(b.c, out["m_c"]), _collapse(b.wpp, out["m_wpp"])
